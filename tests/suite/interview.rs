@@ -1,0 +1,338 @@
+//! The structured interview: scripted through the library, scripted
+//! through the binary, refused without a terminal, and driven in a real
+//! terminal (tmux) that is killed part-way.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use spj::case::{Comments, EditSession};
+use spj::framework::registry::Registry;
+use spj::interview::{Interview, Scope, ScriptedPrompter};
+use spj::output::Style;
+
+use crate::common::Env;
+
+fn session(env: &Env, case: &str) -> EditSession {
+    let reg = Registry::discover(&[env.path("frameworks")]).unwrap();
+    EditSession::open(&env.path(case), &reg, Comments::Keep).unwrap()
+}
+
+fn case_json(env: &Env, case: &str) -> serde_json::Value {
+    spj::yaml::parse_value(&env.read(case)).unwrap()
+}
+
+#[test]
+fn walks_factors_and_narratives_saving_each_answer() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    let mut s = session(&env, "c.yaml");
+    let mut p = ScriptedPrompter::new([
+        // emotional-congruence: presence, evidence (two lines), sources: add a new one
+        "n",
+        "No sign of emotional congruence.",
+        "Partner agrees.",
+        ".",
+        "+",
+        "interview",
+        "First interview",
+        "2026-02-01",
+        "2",
+        "S1",
+        // isolation: bad code then P, relevance M, evidence, sources
+        "Q",
+        "p",
+        "m",
+        "Lives alone.",
+        ".",
+        "S1",
+        // prosocial-routine: skip it
+        ":skip",
+        // formulation
+        "How it fits.",
+        ".",
+        // summary: quit
+        ":quit",
+    ]);
+    Interview::new(&mut s, &mut p, Style::plain(), &Scope::default())
+        .unwrap()
+        .run()
+        .unwrap();
+    drop(s);
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(
+        c["ratings"]["emotional-congruence"]["rating"]["presence"],
+        "N"
+    );
+    assert_eq!(
+        c["ratings"]["emotional-congruence"]["evidence"],
+        "No sign of emotional congruence.\nPartner agrees."
+    );
+    assert_eq!(c["sources"][0]["id"], "S1");
+    assert_eq!(c["sources"][0]["hours"], 2.0);
+    assert_eq!(c["ratings"]["emotional-congruence"]["sources"][0], "S1");
+    assert_eq!(c["ratings"]["isolation"]["rating"]["presence"], "P");
+    assert_eq!(c["ratings"]["isolation"]["rating"]["relevance"], "M");
+    assert_eq!(
+        c["ratings"]["prosocial-routine"]["rating"]["presence"],
+        serde_json::Value::Null
+    );
+    assert_eq!(c["narratives"]["formulation"], "How it fits.");
+    assert!(
+        p.transcript.contains("`Q` is not a code here"),
+        "{}",
+        p.transcript
+    );
+    assert!(p.transcript.contains("Progress: "), "{}", p.transcript);
+    assert!(
+        p.transcript.contains("Who do you feel closest to?"),
+        "prompts not shown"
+    );
+    assert!(
+        p.transcript
+            .contains("Stopped. Every answer given has been saved.")
+    );
+}
+
+#[test]
+fn resumes_at_the_first_unfinished_item_and_shows_current_answers() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    crate::case::complete_mini_case(&env, "c.yaml");
+    env.run(&["record", "c.yaml", "isolation", "--clear", "relevance"]);
+    let mut s = session(&env, "c.yaml");
+    let mut p = ScriptedPrompter::new(["", "h", "", "", ":quit"]);
+    Interview::new(&mut s, &mut p, Style::plain(), &Scope::default())
+        .unwrap()
+        .run()
+        .unwrap();
+    assert!(
+        p.transcript
+            .contains("Resuming at the first unfinished item (2 of 5)"),
+        "{}",
+        p.transcript
+    );
+    assert!(p.transcript.contains("[current: P]"), "{}", p.transcript);
+    assert!(
+        p.transcript.contains("Some isolation."),
+        "current evidence not shown"
+    );
+    drop(s);
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(c["ratings"]["isolation"]["rating"]["relevance"], "H");
+    assert_eq!(c["ratings"]["isolation"]["evidence"], "Some isolation.");
+}
+
+#[test]
+fn back_and_jump_navigate() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    let mut s = session(&env, "c.yaml");
+    let mut p = ScriptedPrompter::new([":jump summary", "Judgement text.", "."]);
+    Interview::new(&mut s, &mut p, Style::plain(), &Scope::default())
+        .unwrap()
+        .run()
+        .unwrap();
+    assert!(
+        p.transcript.contains("End of the interview."),
+        "{}",
+        p.transcript
+    );
+    // From prosocial-routine, :back returns to isolation.
+    let mut p = ScriptedPrompter::new([
+        ":jump prosocial-routine",
+        ":back",
+        "y",
+        "h",
+        "",
+        "",
+        ":quit",
+    ]);
+    Interview::new(&mut s, &mut p, Style::plain(), &Scope::default())
+        .unwrap()
+        .run()
+        .unwrap();
+    let mut p = ScriptedPrompter::new([":jump nowhere", ":quit"]);
+    Interview::new(&mut s, &mut p, Style::plain(), &Scope::default())
+        .unwrap()
+        .run()
+        .unwrap();
+    assert!(
+        p.transcript.contains("No item `nowhere`"),
+        "{}",
+        p.transcript
+    );
+    drop(s);
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(c["narratives"]["summary"], "Judgement text.");
+    assert_eq!(c["ratings"]["isolation"]["rating"]["presence"], "Y");
+    assert_eq!(c["ratings"]["isolation"]["rating"]["relevance"], "H");
+    assert_eq!(
+        c["ratings"]["prosocial-routine"]["rating"]["presence"],
+        serde_json::Value::Null
+    );
+}
+
+#[test]
+fn scope_by_factor_section_and_unrated() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    crate::case::complete_mini_case(&env, "c.yaml");
+    env.run(&[
+        "record",
+        "c.yaml",
+        "prosocial-routine",
+        "--clear",
+        "presence",
+        "--clear",
+        "relevance",
+    ]);
+    let mut s = session(&env, "c.yaml");
+    let mut p = ScriptedPrompter::new(["n", "", ""]);
+    Interview::new(
+        &mut s,
+        &mut p,
+        Style::plain(),
+        &Scope {
+            unrated: true,
+            ..Scope::default()
+        },
+    )
+    .unwrap()
+    .run()
+    .unwrap();
+    assert!(
+        !p.transcript.contains("Emotional congruence"),
+        "complete items should be skipped"
+    );
+    assert!(p.transcript.contains("Prosocial routine"));
+    let err = Interview::new(
+        &mut s,
+        &mut p,
+        Style::plain(),
+        &Scope {
+            factor: Some("nope".into()),
+            ..Scope::default()
+        },
+    )
+    .err()
+    .unwrap();
+    assert!(err.to_string().contains("unknown factor `nope`"));
+}
+
+#[test]
+fn binary_refuses_without_a_terminal_and_runs_scripted() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    let out = env.run_with_stdin(&["interview", "c.yaml"], Some("n\n"));
+    assert_eq!(out.code, 2);
+    insta::assert_snapshot!("interview-no-terminal", out.stderr);
+    let out = env.run_with_stdin(
+        &["interview", "c.yaml", "--scripted"],
+        Some("y\nh\nIt is present.\n.\n\n"),
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(
+        c["ratings"]["emotional-congruence"]["rating"]["presence"],
+        "Y"
+    );
+    assert_eq!(
+        c["ratings"]["emotional-congruence"]["evidence"],
+        "It is present."
+    );
+}
+
+fn tmux(args: &[&str]) -> std::process::Output {
+    std::process::Command::new("tmux")
+        .args(args)
+        .output()
+        .expect("tmux is installed by .ci/run")
+}
+
+fn wait_for(session: &str, needle: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let out = tmux(&["capture-pane", "-p", "-t", session]);
+        let screen = String::from_utf8_lossy(&out.stdout).into_owned();
+        if screen.contains(needle) {
+            return screen;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for `{needle}`; screen:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_real_terminal_session_killed_part_way_keeps_every_answer() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    let name = format!("spj-test-{}", std::process::id());
+    let bin = env!("CARGO_BIN_EXE_spj");
+    let cmd = format!(
+        "cd '{}' && NO_COLOR=1 SPJ_USER=tester '{}' interview c.yaml",
+        env.dir.path().display(),
+        bin
+    );
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    assert!(
+        started.status.success(),
+        "{}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    let send = |keys: &str| {
+        tmux(&["send-keys", "-t", &name, "-l", keys]);
+        tmux(&["send-keys", "-t", &name, "Enter"]);
+    };
+    // capture-pane trims trailing spaces, so prompts are matched without them.
+    wait_for(&name, "Presence (");
+    send("n");
+    wait_for(&name, "Type the text");
+    send("Nothing indicates this.");
+    send(".");
+    wait_for(&name, "Sources for this rating");
+    send("");
+    wait_for(&name, "Isolation and loneliness");
+    send("y");
+    wait_for(&name, "Relevance (");
+    send("m");
+    wait_for(&name, "Evidence note");
+    // Half-typed answer, then the process is killed.
+    tmux(&["send-keys", "-t", &name, "-l", "This line is never fin"]);
+    std::thread::sleep(Duration::from_millis(200));
+    tmux(&["kill-session", "-t", &name]);
+    std::thread::sleep(Duration::from_millis(300));
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(
+        c["ratings"]["emotional-congruence"]["rating"]["presence"],
+        "N"
+    );
+    assert_eq!(
+        c["ratings"]["emotional-congruence"]["evidence"],
+        "Nothing indicates this."
+    );
+    assert_eq!(c["ratings"]["isolation"]["rating"]["presence"], "Y");
+    assert_eq!(c["ratings"]["isolation"]["rating"]["relevance"], "M");
+    assert_eq!(c["ratings"]["isolation"]["evidence"], "");
+    // No temporary files left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(Path::new(&env.path("c.yaml")).exists());
+}
