@@ -74,8 +74,12 @@ struct FileResult<'a> {
     findings: &'a [Finding],
 }
 
+/// One validated file: its path, `id@version` and hash if it parsed, and
+/// its findings.
+type Validated = (std::path::PathBuf, Option<(String, String)>, Vec<Finding>);
+
 fn validate(files: &[std::path::PathBuf], format: Format, ctx: &mut Ctx) -> Result<i32> {
-    let mut all: Vec<(std::path::PathBuf, Option<(String, String)>, Vec<Finding>)> = Vec::new();
+    let mut all: Vec<Validated> = Vec::new();
     let mut unreadable = false;
     for path in files {
         let text = match crate::yaml::read_text(path) {

@@ -26,6 +26,7 @@ fn each_kind_of_bad_framework_is_reported_with_location() {
         .collect();
     names.sort();
     assert!(names.len() >= 6);
+    let located = regex::Regex::new(r"^error: \[FIXTURES\]/[a-z-]+\.yaml:\d+:\d+: ").unwrap();
     for name in names {
         let path = bad.join(&name);
         let out = env.run(&["framework", "validate", path.to_str().unwrap()]);
@@ -33,12 +34,7 @@ fn each_kind_of_bad_framework_is_reported_with_location() {
         let text = out.stdout.replace(&bad.display().to_string(), "[FIXTURES]");
         // Every error names file:line:col.
         for line in text.lines().filter(|l| l.starts_with("error:")) {
-            assert!(
-                regex::Regex::new(r"^error: \[FIXTURES\]/[a-z-]+\.yaml:\d+:\d+: ")
-                    .unwrap()
-                    .is_match(line),
-                "{name}: no location in `{line}`"
-            );
+            assert!(located.is_match(line), "{name}: no location in `{line}`");
         }
         insta::assert_snapshot!(format!("validate-{name}"), text);
     }

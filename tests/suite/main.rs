@@ -6,6 +6,7 @@ mod case;
 mod check;
 mod cli;
 mod common;
+mod escaping;
 mod examples;
 mod framework;
 mod hostile;
