@@ -134,6 +134,22 @@ pub fn locate(text: &str, key: &str, value: &str, occurrence: usize) -> Option<(
     None
 }
 
+/// Like [`locate_key`], but only below the top-level mapping `parent`
+/// (for example a narrative id under `narratives:`, which could otherwise
+/// match a same-named key elsewhere, such as `dates.review`).
+pub fn locate_child(text: &str, parent: &str, key: &str) -> Option<(usize, usize)> {
+    let head = format!("{parent}:");
+    let mut offset = 0;
+    for line in text.split('\n') {
+        offset += 1;
+        if line.starts_with(&head) {
+            let rest: String = text.split('\n').skip(offset).collect::<Vec<_>>().join("\n");
+            return locate_key(&rest, key, 0).map(|(l, c)| (l + offset, c));
+        }
+    }
+    locate_key(text, key, 0)
+}
+
 /// Finds the line where a mapping key is written (`key:` at the start of a
 /// line, after indentation), the `occurrence`-th time.
 pub fn locate_key(text: &str, key: &str, occurrence: usize) -> Option<(usize, usize)> {

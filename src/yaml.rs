@@ -108,8 +108,13 @@ fn map_error(path: &Path, text: &str, e: &serde_saphyr::Error) -> Error {
     // The library's message repeats the position; ours prints it once.
     let mut message = strip_position(&raw);
     // The library's advice names its own API, which means nothing to users.
-    if let Some(i) = message.find(", set DuplicateKeyPolicy") {
-        message.truncate(i);
+    for advice in [", set DuplicateKeyPolicy", "; use Option<"] {
+        if let Some(i) = message.find(advice) {
+            message.truncate(i);
+        }
+    }
+    if message.starts_with("cannot deserialize null into") {
+        message = "a value is required here, but it is empty".into();
     }
     let field = line.and_then(|l| field_path_at(text, l));
     if let Some(f) = &field

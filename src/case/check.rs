@@ -70,6 +70,8 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
         ..Completeness::default()
     };
     let at_key = |key: &str| locate_key(text, key, 0);
+    let at_rating = |key: &str| crate::findings::locate_child(text, "ratings", key);
+    let at_narrative = |key: &str| crate::findings::locate_child(text, "narratives", key);
 
     let d = &case.details;
     for (field, value, what) in [
@@ -130,7 +132,7 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
 
     for (_, factor) in fw.factors() {
         let field = format!("ratings.{}", factor.id);
-        let at = at_key(&factor.id);
+        let at = at_rating(&factor.id);
         let Some(r) = case.ratings.get(&factor.id) else {
             out.push(
                 Finding::error(
@@ -311,7 +313,7 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
                     format!("ratings.{id}"),
                     format!("`{id}` is not a factor of `{}@{}`", fw.id, fw.version),
                 )
-                .at(at_key(id))
+                .at(at_rating(id))
                 .hint(
                     match crate::case::closest(id, fw.factor_ids().into_iter()) {
                         Some(c) => format!("did you mean `{c}`?"),
@@ -336,7 +338,7 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
                     format!("narratives.{}", n.id),
                     format!("narrative `{}` ({}) is empty", n.id, n.title),
                 )
-                .at(at_key(&n.id))
+                .at(at_narrative(&n.id))
                 .hint(format!(
                     "write it with `spj narrative set {} {}`",
                     path.display(),
@@ -354,7 +356,7 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
                     format!("narratives.{id}"),
                     format!("`{id}` is not a narrative of `{}@{}`", fw.id, fw.version),
                 )
-                .at(at_key(id))
+                .at(at_narrative(id))
                 .kind("unknown-narrative"),
             );
         }

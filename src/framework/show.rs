@@ -20,6 +20,35 @@ pub struct ShowJson<'a> {
     pub content: &'a Framework,
 }
 
+/// Wraps text at word boundaries to `width` columns, indenting continuation
+/// lines.
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let limit = if lines.is_empty() {
+            width
+        } else {
+            width.saturating_sub(indent.chars().count())
+        };
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > limit {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    lines.push(cur);
+    let mut out = lines.remove(0);
+    for l in lines {
+        out.push('\n');
+        out.push_str(indent);
+        out.push_str(&l);
+    }
+    out
+}
+
 /// JSON for one framework.
 pub fn show_json(fw: &LoadedFramework) -> String {
     crate::output::json(&ShowJson {
@@ -37,11 +66,12 @@ fn colour_of(fw: &Framework, model: &str) -> ModelColour {
 /// The framework as text tables, readable at 80 columns.
 pub fn show_table(fw: &LoadedFramework, style: &Style) -> String {
     let f = &fw.framework;
+    let width = usize::from(style.width);
     let mut out = String::new();
-    out.push_str(&style.bold(&f.title));
+    out.push_str(&style.bold(&wrap(&f.title, width, "")));
     out.push('\n');
-    out.push_str(&format!(
-        "{}  status: {}  sha256: {}  ({})\n\n",
+    let ident = format!(
+        "{}  status: {}  sha256: {}  ({})",
         fw.label(),
         match f.status {
             crate::framework::FrameworkStatus::Draft => "draft",
@@ -49,7 +79,9 @@ pub fn show_table(fw: &LoadedFramework, style: &Style) -> String {
         },
         short(&fw.sha256),
         fw.origin.describe()
-    ));
+    );
+    out.push_str(&wrap(&ident, width, "    "));
+    out.push_str("\n\n");
     out.push_str("Models: ");
     let models: Vec<String> = f
         .models
@@ -69,14 +101,15 @@ pub fn show_table(fw: &LoadedFramework, style: &Style) -> String {
             .iter()
             .map(|c| format!("{} {}", c.code, c.label))
             .collect();
-        out.push_str(&format!("{}: {}", d.label, codes.join(" · ")));
+        let mut line = format!("{}: {}", d.label, codes.join(" · "));
         if let Some(r) = &d.required_when {
-            out.push_str(&format!(
+            line.push_str(&format!(
                 " (only when {} is {})",
                 r.dimension,
                 r.codes.join(" or ")
             ));
         }
+        out.push_str(&wrap(&line, width, "    "));
         out.push('\n');
     }
     for s in &f.sections {
@@ -85,6 +118,12 @@ pub fn show_table(fw: &LoadedFramework, style: &Style) -> String {
         out.push_str(&format!(" ({})\n", s.id));
         let mut t = style.table();
         t.set_header(vec!["Model", "Factor", "Id"]);
+        // Ids are typed on the command line: never break one across lines.
+        for i in [0, 2] {
+            if let Some(c) = t.column_mut(i) {
+                c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+            }
+        }
         for factor in &s.factors {
             let colour = colour_of(f, &factor.model);
             t.add_row(vec![

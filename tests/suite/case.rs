@@ -373,3 +373,85 @@ fn migrate_carries_answers_and_keeps_what_cannot_move() {
     assert_eq!(check.code, 1);
     assert!(check.stdout.contains("await review"), "{}", check.stdout);
 }
+
+#[test]
+fn source_list_and_bad_source_arguments() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    assert_eq!(
+        env.run(&[
+            "source",
+            "add",
+            "c.yaml",
+            "--kind",
+            "collateral",
+            "--description",
+            "Partner, by telephone",
+            "--date",
+            "2026-02-03",
+            "--hours",
+            "0.5"
+        ])
+        .code,
+        0
+    );
+    assert_eq!(
+        env.run(&[
+            "source",
+            "add",
+            "c.yaml",
+            "--kind",
+            "record",
+            "--description",
+            "PNC print",
+            "--id",
+            "PNC"
+        ])
+        .stdout,
+        "PNC\n"
+    );
+    let dup = env.run(&[
+        "source",
+        "add",
+        "c.yaml",
+        "--kind",
+        "record",
+        "--description",
+        "x",
+        "--id",
+        "PNC",
+    ]);
+    assert_eq!(dup.code, 2);
+    let hours = env.run(&[
+        "source",
+        "add",
+        "c.yaml",
+        "--kind",
+        "record",
+        "--description",
+        "x",
+        "--hours",
+        "-3",
+    ]);
+    assert_eq!(hours.code, 2);
+    let date = env.run(&[
+        "source",
+        "add",
+        "c.yaml",
+        "--kind",
+        "record",
+        "--description",
+        "x",
+        "--date",
+        "3 March",
+    ]);
+    assert_eq!(date.code, 2);
+    assert!(date.stderr.contains("YYYY-MM-DD"), "{}", date.stderr);
+    let list = env.run(&["source", "list", "c.yaml"]);
+    insta::assert_snapshot!("source-list", list.stdout);
+    let js = env.run(&["source", "list", "c.yaml", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&js.stdout).unwrap();
+    assert_eq!(v[0]["id"], "S1");
+    assert_eq!(v[0]["hours"], 0.5);
+    assert_eq!(v[1]["id"], "PNC");
+}

@@ -336,3 +336,46 @@ fn a_real_terminal_session_killed_part_way_keeps_every_answer() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
     assert!(Path::new(&env.path("c.yaml")).exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn edit_opens_the_editor_on_the_current_text() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.new_case("c.yaml");
+    // A stand-in editor that appends a line to the file it is given.
+    let editor = env.write(
+        "editor.sh",
+        "#!/bin/sh\nprintf 'Written in the editor.\\nSecond line.\\n' > \"$1\"\n",
+    );
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = crate::common::command(env.dir.path())
+        .env("EDITOR", &editor)
+        .args(["interview", "c.yaml", "--scripted", "--factor", "isolation"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"n\n:edit\n\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(
+        c["ratings"]["isolation"]["evidence"],
+        "Written in the editor.\nSecond line."
+    );
+    // The editor's temporary file is gone.
+    let left: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".spj-edit"))
+        .collect();
+    assert!(left.is_empty());
+}

@@ -274,3 +274,45 @@ pub fn spj_literals(source: &str) -> Vec<String> {
     walk(&root, &mut out);
     out
 }
+
+#[test]
+fn watch_re_renders_when_the_case_changes() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    let mut child = crate::common::command(env.dir.path())
+        .args(["render", "c.yaml", "--watch"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pdf = env.path("c.pdf");
+    let wait = |pred: &dyn Fn() -> bool| {
+        let start = std::time::Instant::now();
+        while !pred() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(60),
+                "watch did not render"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    wait(&|| pdf.exists());
+    let first = std::fs::read(&pdf).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(
+        env.run(&[
+            "record",
+            "c.yaml",
+            "isolation",
+            "--evidence",
+            "Changed while watching."
+        ])
+        .code,
+        0
+    );
+    wait(&|| std::fs::read(&pdf).is_ok_and(|b| b != first));
+    child.kill().unwrap();
+    let _ = child.wait();
+    let text = pdftotext(&pdf).unwrap();
+    assert!(text.contains("Changed while watching."));
+}
