@@ -397,7 +397,9 @@ pub fn build(cf: &CaseFile, lf: &LoadedFramework, template: &TemplateInfo) -> Re
                                 && (x.field == format!("ratings.{}", f.id)
                                     || x.field.starts_with(&format!("ratings.{}.", f.id)))
                         })
-                        .map(|x| x.message.clone())
+                        // Backticks mark ids in terminal messages; a report
+                        // does not need them.
+                        .map(|x| x.message.replace('`', ""))
                         .collect();
                     FactorView {
                         id: f.id.clone(),
