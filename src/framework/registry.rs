@@ -181,5 +181,9 @@ impl Registry {
 
 /// The first 12 hex digits of a hash, for messages and tables.
 pub fn short(hash: &str) -> &str {
-    &hash[..hash.len().min(12)]
+    // By characters, not bytes: a hand-edited hash may hold anything.
+    match hash.char_indices().nth(12) {
+        Some((i, _)) => &hash[..i],
+        None => hash,
+    }
 }

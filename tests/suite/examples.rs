@@ -109,3 +109,16 @@ fn example_typst_sources_are_snapshotted() {
         );
     }
 }
+
+#[test]
+fn examples_validate_against_the_case_json_schema() {
+    let env = Env::new();
+    let schema: serde_json::Value =
+        serde_json::from_str(&env.run(&["schema", "case"]).stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for f in example_files() {
+        let doc = spj::yaml::parse_value(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", f.display());
+    }
+}
