@@ -19,10 +19,14 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn time<F: FnMut()>(runs: usize, mut f: F) -> Duration {
-    f(); // warm-up: fonts, caches
+    f(); // warm-up: fonts are loaded once per process, as in real use
     median(
         (0..runs)
             .map(|_| {
+                // Every run starts from cold memoisation caches, as a new
+                // document does; otherwise repeated runs of one document
+                // would measure cache hits.
+                typst::comemo::evict(0);
                 let t = Instant::now();
                 f();
                 t.elapsed()
@@ -77,7 +81,6 @@ fn main() {
             .output
             .unwrap();
         typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).unwrap();
-        typst::comemo::evict(2);
     });
     println!(
         "single render (median of {runs}): spj {:.1} ms, typst alone {:.1} ms, ratio {:.2}",

@@ -153,10 +153,15 @@ pub fn run(c: CheckCommand, ctx: &mut Ctx) -> Result<i32> {
         None
     };
     let registry = ctx.registry()?;
-    let outcomes: Vec<CaseOutcome> = files
-        .iter()
-        .map(|p| check_one(p, registry, scanner.as_ref()))
-        .collect();
+    // Cases are independent and parsing dominates: check them in parallel
+    // (results keep the order of the files).
+    let outcomes: Vec<CaseOutcome> = {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .map(|p| check_one(p, registry, scanner.as_ref()))
+            .collect()
+    };
     let unreadable = outcomes
         .iter()
         .any(|o| matches!(o, CaseOutcome::Unreadable { .. }));

@@ -164,7 +164,7 @@ impl Renderer {
         let out = doc.and_then(|doc| self.export(&doc, cf, today, warnings));
         // Memoised compilation results are kept in a global cache; without
         // evicting them memory grows with every document rendered.
-        typst::comemo::evict(2);
+        typst::comemo::evict(0);
         out
     }
 
