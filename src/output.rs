@@ -109,6 +109,16 @@ impl Style {
     }
 }
 
+/// Keeps the given columns at their content's width, so short words and
+/// ids never break across lines; the other columns wrap instead.
+pub fn keep_whole(t: &mut Table, columns: &[usize]) {
+    for &i in columns {
+        if let Some(c) = t.column_mut(i) {
+            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
+    }
+}
+
 /// A comfy-table cell coloured for a model.
 pub fn model_cell(text: &str, colour: ModelColour) -> Cell {
     Cell::new(text).fg(table_colour(colour))

@@ -327,11 +327,7 @@ pub fn migrate(c: MigrateCommand, ctx: &mut Ctx) -> Result<i32> {
         _ => {
             let mut t = ctx.style.table();
             t.set_header(vec!["Item", "Outcome", "Reason"]);
-            for i in [0, 1] {
-                if let Some(c) = t.column_mut(i) {
-                    c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
-                }
-            }
+            crate::output::keep_whole(&mut t, &[0, 1]);
             for o in &m.outcomes {
                 t.add_row(vec![o.item.clone(), o.outcome.to_owned(), o.reason.clone()]);
             }

@@ -217,11 +217,7 @@ fn table(outcomes: &[CaseOutcome], ctx: &Ctx) -> String {
         "Missing work",
         "Problems",
     ]);
-    for i in [1, 2, 3, 5] {
-        if let Some(c) = t.column_mut(i) {
-            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
-        }
-    }
+    crate::output::keep_whole(&mut t, &[1, 2, 3, 5]);
     for o in outcomes {
         match o {
             CaseOutcome::Checked(c) => {

@@ -119,11 +119,7 @@ pub fn show_table(fw: &LoadedFramework, style: &Style) -> String {
         let mut t = style.table();
         t.set_header(vec!["Model", "Factor", "Id"]);
         // Ids are typed on the command line: never break one across lines.
-        for i in [0, 2] {
-            if let Some(c) = t.column_mut(i) {
-                c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
-            }
-        }
+        crate::output::keep_whole(&mut t, &[0, 2]);
         for factor in &s.factors {
             let colour = colour_of(f, &factor.model);
             t.add_row(vec![
