@@ -109,6 +109,57 @@ impl Style {
     }
 }
 
+/// Wraps text at word boundaries to `width` columns, indenting continuation
+/// lines.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let limit = if lines.is_empty() {
+            width
+        } else {
+            width.saturating_sub(indent.chars().count())
+        };
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > limit {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    lines.push(cur);
+    let mut out = lines.remove(0);
+    for l in lines {
+        out.push('\n');
+        out.push_str(indent);
+        out.push_str(&l);
+    }
+    out
+}
+
+/// Wraps every line of `text` separately (keeping its line breaks),
+/// indenting continuations to line up after a leading list marker.
+pub fn wrap_lines(text: &str, width: usize) -> String {
+    text.lines()
+        .map(|line| {
+            let lead = line.len() - line.trim_start().len();
+            let marker = if line.trim_start().starts_with("- ") {
+                2
+            } else {
+                0
+            };
+            let indent = " ".repeat(lead + marker);
+            format!(
+                "{}{}",
+                &line[..lead],
+                wrap(line.trim_start(), width.saturating_sub(lead), &indent)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Keeps the given columns at their content's width, so short words and
 /// ids never break across lines; the other columns wrap instead.
 pub fn keep_whole(t: &mut Table, columns: &[usize]) {

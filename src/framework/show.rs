@@ -20,35 +20,6 @@ pub struct ShowJson<'a> {
     pub content: &'a Framework,
 }
 
-/// Wraps text at word boundaries to `width` columns, indenting continuation
-/// lines.
-fn wrap(text: &str, width: usize, indent: &str) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for word in text.split_whitespace() {
-        let limit = if lines.is_empty() {
-            width
-        } else {
-            width.saturating_sub(indent.chars().count())
-        };
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > limit {
-            lines.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(word);
-    }
-    lines.push(cur);
-    let mut out = lines.remove(0);
-    for l in lines {
-        out.push('\n');
-        out.push_str(indent);
-        out.push_str(&l);
-    }
-    out
-}
-
 /// JSON for one framework.
 pub fn show_json(fw: &LoadedFramework) -> String {
     crate::output::json(&ShowJson {
@@ -68,7 +39,7 @@ pub fn show_table(fw: &LoadedFramework, style: &Style) -> String {
     let f = &fw.framework;
     let width = usize::from(style.width);
     let mut out = String::new();
-    out.push_str(&style.bold(&wrap(&f.title, width, "")));
+    out.push_str(&style.bold(&crate::output::wrap(&f.title, width, "")));
     out.push('\n');
     let ident = format!(
         "{}  status: {}  sha256: {}  ({})",
@@ -80,7 +51,7 @@ pub fn show_table(fw: &LoadedFramework, style: &Style) -> String {
         short(&fw.sha256),
         fw.origin.describe()
     );
-    out.push_str(&wrap(&ident, width, "    "));
+    out.push_str(&crate::output::wrap(&ident, width, "    "));
     out.push_str("\n\n");
     out.push_str("Models: ");
     let models: Vec<String> = f
@@ -109,7 +80,7 @@ pub fn show_table(fw: &LoadedFramework, style: &Style) -> String {
                 r.codes.join(" or ")
             ));
         }
-        out.push_str(&wrap(&line, width, "    "));
+        out.push_str(&crate::output::wrap(&line, width, "    "));
         out.push('\n');
     }
     for s in &f.sections {

@@ -328,7 +328,10 @@ impl<'a> Interview<'a> {
         if !factor.guidance.trim().is_empty() {
             intro.push_str(&format!("Guidance: {}\n", factor.guidance.trim()));
         }
-        self.prompter.say(intro.trim_end())?;
+        self.prompter.say(&crate::output::wrap_lines(
+            intro.trim_end(),
+            usize::from(self.style.width),
+        ))?;
 
         for dim in fw.factor_dimensions(factor) {
             loop {
@@ -616,7 +619,10 @@ impl<'a> Interview<'a> {
         if !n.guidance.trim().is_empty() {
             intro.push_str(&format!("Guidance: {}\n", n.guidance.trim()));
         }
-        self.prompter.say(intro.trim_end())?;
+        self.prompter.say(&crate::output::wrap_lines(
+            intro.trim_end(),
+            usize::from(self.style.width),
+        ))?;
         let current = self
             .session
             .file
