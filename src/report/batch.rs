@@ -37,14 +37,14 @@ pub struct BatchResult {
     pub warnings: Vec<String>,
 }
 
-/// Makes a file name from a case reference: letters, digits, `.`, `_` and
-/// `-` only, no leading dot, at most 100 characters. The result never holds
+/// Makes a file name from a case reference: letters and digits (any script),
+/// `.`, `_` and `-` only, no leading dot, at most 100 bytes. The result never holds
 /// a path separator, so joined to the output folder it stays inside it.
 pub fn sanitise(reference: &str) -> String {
     let mapped: String = reference
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+            if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') {
                 c
             } else {
                 '-'
@@ -58,7 +58,13 @@ pub fn sanitise(reference: &str) -> String {
         .collect::<Vec<_>>()
         .join("-");
     let s = joined.trim_matches(|c| c == '.' || c == '-');
-    let s: String = s.chars().take(100).collect();
+    // At most 100 bytes, cut at a character boundary: file systems limit
+    // names by bytes, and non-Latin scripts take several per character.
+    let mut cut = s.len().min(100);
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let s = s[..cut].trim_end_matches(['.', '-']).to_owned();
     if s.is_empty() { "case".to_owned() } else { s }
 }
 
@@ -212,6 +218,8 @@ mod tests {
         assert_eq!(sanitise("../../etc/passwd"), "etc-passwd");
         assert_eq!(sanitise("../../escape/../me"), "escape-me");
         assert_eq!(sanitise("v1.2"), "v1.2");
+        assert_eq!(sanitise("Ünïcødé 案件 ✓"), "Ünïcødé-案件");
+        assert!(sanitise(&"案".repeat(200)).len() <= 100);
         assert_eq!(sanitise("EX-01"), "EX-01");
         assert_eq!(sanitise("/"), "case");
         assert_eq!(sanitise("..."), "case");
