@@ -591,10 +591,10 @@ fn nhs_numbers(p: &Patterns, text: &str) -> Vec<(usize, usize)> {
 
 fn ni_numbers(p: &Patterns, text: &str) -> Vec<(usize, usize)> {
     find_spans(&p.ni, text, |m| {
-        let prefix = m.as_str()[..2].to_ascii_uppercase();
+        let prefix: String = m.as_str().chars().take(2).flat_map(fold_case).collect();
         let banned = matches!(
             prefix.as_str(),
-            "BG" | "GB" | "NK" | "KN" | "TN" | "NT" | "ZZ"
+            "bg" | "gb" | "nk" | "kn" | "tn" | "nt" | "zz"
         );
         (!banned).then_some((m.start(), m.end()))
     })
@@ -654,14 +654,24 @@ fn phones(p: &Patterns, text: &str) -> Vec<(usize, usize)> {
     })
 }
 
+/// Folds a letter to the lowercase form case-insensitive matching compares.
+/// The patterns match case-insensitively under Unicode rules, so `K` also
+/// matches the Kelvin sign and `s` the long s: letters of more than one byte
+/// that must be compared (and cut) as characters, never as bytes.
+fn fold_case(c: char) -> impl Iterator<Item = char> {
+    c.to_uppercase().flat_map(char::to_lowercase)
+}
+
 fn postcodes(p: &Patterns, text: &str) -> Vec<(usize, usize)> {
     find_spans(&p.postcode, text, |m| {
         let s = m.as_str();
         // "B1 2nd", "S1 1st": an ordinal after a short code is prose unless
         // written in capitals like a postcode ("B33 8TH").
-        let inward = s[s.len() - 3..].to_ascii_lowercase();
-        let ordinal = ["st", "nd", "rd", "th"].contains(&&inward[1..]);
-        let capitals = !s.chars().any(|c| c.is_ascii_lowercase());
+        let mut last_two: Vec<char> = s.chars().rev().take(2).collect();
+        last_two.reverse();
+        let letters: String = last_two.into_iter().flat_map(fold_case).collect();
+        let ordinal = ["st", "nd", "rd", "th"].contains(&letters.as_str());
+        let capitals = !s.chars().any(char::is_lowercase);
         (!ordinal || capitals).then_some((m.start(), m.end()))
     })
 }
@@ -1203,6 +1213,31 @@ sources:
         for (text, kind, matched) in cases {
             assert_eq!(kinds(text), vec![(kind, matched.to_owned())], "{text}");
         }
+    }
+
+    #[test]
+    fn letters_of_several_bytes_that_fold_to_ascii_are_cut_as_characters() {
+        // `(?i)` lets `K` match the Kelvin sign (3 bytes) and `s` the long s
+        // (2 bytes); cutting those matches at byte offsets once panicked.
+        let kelvin = '\u{212a}';
+        let long_s = '\u{17f}';
+        let ni = format!("ref A{kelvin} 12 34 56 C here");
+        assert_eq!(
+            kinds(&ni),
+            vec![(HitKind::NiNumber, format!("A{kelvin} 12 34 56 C"))]
+        );
+        // The rest must simply not panic, whatever they are judged to be.
+        for text in [
+            format!("lives at SW1A 1A{long_s} now"),
+            format!("B1 2n{long_s}"),
+            format!("{kelvin}{kelvin}1 1{long_s}{long_s}"),
+            format!("N{kelvin} 12 34 56 A"),
+            format!("{long_s}{kelvin}@{kelvin}.{long_s}{long_s}"),
+        ] {
+            let _ = kinds(&text);
+        }
+        // The banned NI prefixes are recognised through the fold as well.
+        assert!(kinds(&format!("N{kelvin} 12 34 56 A")).is_empty());
     }
 
     #[test]

@@ -102,6 +102,16 @@ impl Error {
                 io::ErrorKind::AlreadyExists => {
                     Some("choose another name; spj never overwrites a case file".into())
                 }
+                io::ErrorKind::StorageFull
+                | io::ErrorKind::QuotaExceeded
+                | io::ErrorKind::FileTooLarge => Some(
+                    "free some space (or ask for a larger quota) and run the command again; \
+                     the file was left as it was before"
+                        .into(),
+                ),
+                io::ErrorKind::ReadOnlyFilesystem => {
+                    Some("write to a folder on a writable disk".into())
+                }
                 _ => None,
             },
             Error::Parse { hint, .. } | Error::Invalid { hint, .. } => hint.clone(),

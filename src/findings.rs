@@ -1,6 +1,7 @@
 //! Validation findings: problems reported as data so that every problem in
 //! a file is shown at once, each with its location and a hint.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -111,21 +112,17 @@ impl fmt::Display for Finding {
 
 /// Finds where `key: value` is written in YAML text, for locating findings
 /// about a parsed value. `occurrence` picks the n-th match (zero-based), for
-/// duplicates. Returns one-based line and the column of the value.
+/// duplicates. Returns the one-based line and the column of the key.
 pub fn locate(text: &str, key: &str, value: &str, occurrence: usize) -> Option<(usize, usize)> {
     let mut seen = 0;
     for (n, line) in text.split('\n').enumerate() {
-        let t = line.trim_start();
-        let t = t.strip_prefix("- ").unwrap_or(t);
-        let Some(rest) = t.strip_prefix(key).and_then(|r| r.strip_prefix(':')) else {
+        let Some((col, rest)) = key_at(line, key) else {
             continue;
         };
         let v = rest.trim();
         let v = v.trim_matches(|c| c == '"' || c == '\'');
         if v == value {
             if seen == occurrence {
-                let col = line.len() - line.trim_start().len() + 1;
-                let col = col + line.trim_start().len() - t.len();
                 return Some((n + 1, col));
             }
             seen += 1;
@@ -138,32 +135,100 @@ pub fn locate(text: &str, key: &str, value: &str, occurrence: usize) -> Option<(
 /// (for example a narrative id under `narratives:`, which could otherwise
 /// match a same-named key elsewhere, such as `dates.review`).
 pub fn locate_child(text: &str, parent: &str, key: &str) -> Option<(usize, usize)> {
-    let head = format!("{parent}:");
-    let mut offset = 0;
-    for line in text.split('\n') {
-        offset += 1;
-        if line.starts_with(&head) {
-            let rest: String = text.split('\n').skip(offset).collect::<Vec<_>>().join("\n");
-            return locate_key(&rest, key, 0).map(|(l, c)| (l + offset, c));
-        }
+    let mut lines = text.split('\n').enumerate();
+    // Only a top-level key opens the parent's block, so the line must start
+    // with it (no indentation).
+    let found = lines.by_ref().any(|(_, line)| {
+        line.strip_prefix(parent)
+            .is_some_and(|r| r.starts_with(':'))
+    });
+    if !found {
+        return locate_key(text, key, 0);
     }
-    locate_key(text, key, 0)
+    // Runs once per factor in `spj check`: scan in place, without copying
+    // the rest of the text.
+    lines
+        .filter_map(|(n, line)| key_at(line, key).map(|(col, _)| (n + 1, col)))
+        .next()
 }
 
 /// Finds the line where a mapping key is written (`key:` at the start of a
 /// line, after indentation), the `occurrence`-th time.
 pub fn locate_key(text: &str, key: &str, occurrence: usize) -> Option<(usize, usize)> {
-    let mut seen = 0;
-    for (n, line) in text.split('\n').enumerate() {
-        let t = line.trim_start();
-        let t2 = t.strip_prefix("- ").unwrap_or(t);
-        let quoted = format!("\"{key}\":");
-        if t2.starts_with(&format!("{key}:")) || t2.starts_with(&quoted) {
-            if seen == occurrence {
-                return Some((n + 1, line.len() - t2.len() + 1));
-            }
-            seen += 1;
+    text.split('\n')
+        .enumerate()
+        .filter_map(|(n, line)| key_at(line, key).map(|(col, _)| (n + 1, col)))
+        .nth(occurrence)
+}
+
+/// If `line` holds the mapping key `key` (after indentation and an optional
+/// `- `, bare or double-quoted), its one-based column and the text after the
+/// colon.
+fn key_at<'a>(line: &'a str, key: &str) -> Option<(usize, &'a str)> {
+    let t = line.trim_start();
+    let t = t.strip_prefix("- ").unwrap_or(t);
+    let rest = match t.strip_prefix(key) {
+        Some(r) => r.strip_prefix(':')?,
+        None => t
+            .strip_prefix('"')?
+            .strip_prefix(key)?
+            .strip_prefix("\":")?,
+    };
+    // Columns count characters, as editors do; indentation is ASCII, so the
+    // prefix length in bytes is the count.
+    Some((line.len() - t.len() + 1, rest))
+}
+
+/// Every `key: value` line of a text, indexed once, for callers that locate
+/// many values in the same large text (framework validation looks up every
+/// id, code and key it checks).
+#[derive(Debug, Default)]
+pub struct KeyIndex<'a> {
+    by_key: HashMap<&'a str, Positions>,
+    by_pair: HashMap<&'a str, HashMap<&'a str, Positions>>,
+}
+
+/// Line and column of each occurrence, in file order.
+type Positions = Vec<(usize, usize)>;
+
+impl<'a> KeyIndex<'a> {
+    /// Indexes `text` in one pass.
+    pub fn new(text: &'a str) -> KeyIndex<'a> {
+        let mut index = KeyIndex::default();
+        for (n, line) in text.split('\n').enumerate() {
+            let t = line.trim_start();
+            let t = t.strip_prefix("- ").unwrap_or(t);
+            let (key, rest) = match t.strip_prefix('"') {
+                Some(q) => match q.split_once("\":") {
+                    Some(kr) => kr,
+                    None => continue,
+                },
+                None => match t.split_once(':') {
+                    Some(kr) => kr,
+                    None => continue,
+                },
+            };
+            let at = (n + 1, line.len() - t.len() + 1);
+            let value = rest.trim().trim_matches(|c| c == '"' || c == '\'');
+            index.by_key.entry(key).or_default().push(at);
+            index
+                .by_pair
+                .entry(key)
+                .or_default()
+                .entry(value)
+                .or_default()
+                .push(at);
         }
+        index
     }
-    None
+
+    /// As [`locate`], from the index.
+    pub fn locate(&self, key: &str, value: &str, occurrence: usize) -> Option<(usize, usize)> {
+        self.by_pair.get(key)?.get(value)?.get(occurrence).copied()
+    }
+
+    /// As [`locate_key`], from the index.
+    pub fn locate_key(&self, key: &str, occurrence: usize) -> Option<(usize, usize)> {
+        self.by_key.get(key)?.get(occurrence).copied()
+    }
 }

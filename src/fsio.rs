@@ -60,8 +60,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<(
         .permissions(owner_only())
         .tempfile_in(&dir)
         .ctx("create a temporary file in", &dir)?;
-    tmp.write_all(bytes).ctx("write", tmp.path())?;
-    tmp.as_file().sync_all().ctx("write", tmp.path())?;
+    // Errors name the file the user asked for, not the temporary one, which
+    // is removed when `tmp` is dropped on the way out.
+    tmp.as_file_mut().write_all(bytes).ctx("write", path)?;
+    tmp.as_file().sync_all().ctx("write", path)?;
     match overwrite {
         Overwrite::Replace => {
             tmp.persist(path)

@@ -132,7 +132,8 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
 
     for (_, factor) in fw.factors() {
         let field = format!("ratings.{}", factor.id);
-        let at = at_rating(&factor.id);
+        // Located only when a finding needs it: most factors have none.
+        let at = || at_rating(&factor.id);
         let Some(r) = case.ratings.get(&factor.id) else {
             out.push(
                 Finding::error(
@@ -158,7 +159,7 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
                         format!("{field}.rating.{key}"),
                         format!("factor `{}` is not rated on `{key}`", factor.id),
                     )
-                    .at(at)
+                    .at(at())
                     .hint(format!(
                         "its dimensions are: {}",
                         dims.iter()
@@ -187,7 +188,7 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
                                 format!("{field}.rating.{}", dim.id),
                                 format!("`{code}` is not a {} code", dim.label.to_lowercase()),
                             )
-                            .at(at)
+                            .at(at())
                             .hint(format!(
                                 "valid codes: {}",
                                 dim.codes
@@ -218,7 +219,7 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
                                 factor.id
                             ),
                         )
-                        .at(at)
+                        .at(at())
                         .kind("rating-missing"),
                     );
                 }
@@ -232,7 +233,7 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
                             dim.label.to_lowercase()
                         ),
                     )
-                    .at(at)
+                    .at(at())
                     .hint("remove it, or check the presence rating")
                     .kind("rating-not-applicable")
                     .warning(),
@@ -243,7 +244,7 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
             complete = false;
             out.push(
                 Finding::error(path, &field, format!("factor `{}` is not rated", factor.id))
-                    .at(at)
+                    .at(at())
                     .kind("unrated"),
             );
         }
@@ -258,7 +259,7 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
                         format!("{field}.evidence"),
                         format!("factor `{}` is omitted without a reason", factor.id),
                     )
-                    .at(at)
+                    .at(at())
                     .hint("say in the evidence note what information is missing and why")
                     .kind("omitted-without-reason"),
                 );
@@ -270,7 +271,7 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
                         format!("{field}.evidence"),
                         format!("factor `{}` is rated without an evidence note", factor.id),
                     )
-                    .at(at)
+                    .at(at())
                     .kind("no-evidence"),
                 );
             }
@@ -282,7 +283,7 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
                         format!("{field}.sources"),
                         format!("factor `{}` is rated without sources", factor.id),
                     )
-                    .at(at)
+                    .at(at())
                     .kind("no-sources"),
                 );
             }
@@ -298,7 +299,7 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
                             factor.id
                         ),
                     )
-                    .at(at)
+                    .at(at())
                     .hint("add it with `spj source add`, or correct the id")
                     .kind("unregistered-source"),
                 );

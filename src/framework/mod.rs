@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::findings::{Finding, locate, locate_key};
+use crate::findings::{Finding, locate_key};
 pub use model::*;
 
 /// Keys that would turn a worksheet into a calculator. Structured
@@ -104,10 +104,12 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Parses and validates framework text. Returns the framework (if it parsed)
 /// and every finding; the framework is usable only if no finding is an error.
 pub fn check_text(path: &Path, text: &str) -> (Option<Framework>, Vec<Finding>) {
-    let mut findings = scoring_findings(path, text);
     match crate::yaml::parse::<Framework>(path, text) {
+        // Every framework struct denies unknown fields and none holds a free
+        // map, so a file that parses has no scoring key: the generic second
+        // parse that looks for them is needed only when parsing fails.
         Ok(fw) => {
-            findings.extend(semantic_findings(path, text, &fw));
+            let findings = semantic_findings(path, text, &fw);
             (Some(fw), findings)
         }
         Err(Error::Parse {
@@ -117,6 +119,7 @@ pub fn check_text(path: &Path, text: &str) -> (Option<Framework>, Vec<Finding>) 
             hint,
             ..
         }) => {
+            let mut findings = scoring_findings(path, text);
             // A scoring key is also an unknown field: report it once, with
             // the better explanation, then check the rest of the file as if
             // the scoring keys were not there, so every problem shows at once.
@@ -127,19 +130,14 @@ pub fn check_text(path: &Path, text: &str) -> (Option<Framework>, Vec<Finding>) 
                 findings.sort_by_key(|f| f.line.unwrap_or(usize::MAX));
                 return (None, findings);
             }
-            if !findings.iter().any(|f| f.line == line) {
-                let mut f = Finding::error(path, "", message);
-                f.line = line;
-                f.column = column;
-                f.hint = hint;
-                findings.push(f);
-            }
+            let mut f = Finding::error(path, "", message);
+            f.line = line;
+            f.column = column;
+            f.hint = hint;
+            findings.push(f);
             (None, findings)
         }
-        Err(e) => {
-            findings.push(Finding::error(path, "", e.to_string()));
-            (None, findings)
-        }
+        Err(e) => (None, vec![Finding::error(path, "", e.to_string())]),
     }
 }
 
@@ -262,6 +260,11 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
+    // Every id, code and key below is located: index the text once rather
+    // than scanning it for each (frameworks run to thousands of lines).
+    let index = crate::findings::KeyIndex::new(text);
+    let locate = |key: &str, value: &str, n: usize| index.locate(key, value, n);
+    let locate_key = |key: &str, n: usize| index.locate_key(key, n);
     let mut errors = Vec::new();
     let mut out = Vec::new();
     let mut push = |field: String, message: String, at: Option<(usize, usize)>, hint: &str| {
@@ -279,7 +282,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
                 fw.format,
                 model::FRAMEWORK_FORMAT
             ),
-            locate_key(text, "format", 0),
+            locate_key("format", 0),
             "upgrade spj, or convert the file to the supported format",
         );
     }
@@ -287,7 +290,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
         push(
             "id".into(),
             format!("`{}` is not a valid id", fw.id),
-            locate(text, "id", &fw.id, 0),
+            locate("id", &fw.id, 0),
             "use lowercase letters, digits and single hyphens, for example `nc-iioc`",
         );
     }
@@ -295,7 +298,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
         push(
             "version".into(),
             format!("`{}` is not a semantic version", fw.version),
-            locate_key(text, "version", 0),
+            locate_key("version", 0),
             "use MAJOR.MINOR.PATCH, for example `1.2.0`",
         );
     }
@@ -316,7 +319,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
             push(
                 format!("models[{i}].id"),
                 format!("model id `{}` is used twice", m.id),
-                locate(text, "id", &m.id, occ),
+                locate("id", &m.id, occ),
                 "give each model its own id",
             );
         }
@@ -325,7 +328,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
         push(
             "models".into(),
             "at least one model is needed".into(),
-            locate_key(text, "models", 0),
+            locate_key("models", 0),
             "",
         );
     }
@@ -333,7 +336,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
     let mut dim_ids = BTreeSet::new();
     for (i, d) in fw.dimensions.iter().enumerate() {
         let occ = next("id", &d.id);
-        let at = locate(text, "id", &d.id, occ);
+        let at = locate("id", &d.id, occ);
         if !dim_ids.insert(d.id.as_str()) {
             push(
                 format!("dimensions[{i}].id"),
@@ -353,7 +356,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
         let mut codes = BTreeSet::new();
         for (j, c) in d.codes.iter().enumerate() {
             let occ = next("code", &c.code);
-            let cat = locate(text, "code", &c.code, occ);
+            let cat = locate("code", &c.code, occ);
             if !codes.insert(c.code.as_str()) {
                 push(
                     format!("dimensions[{i}].codes[{j}]"),
@@ -392,7 +395,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
     }
     for (i, d) in fw.dimensions.iter().enumerate() {
         if let Some(cond) = &d.required_when {
-            let at = locate(text, "dimension", &cond.dimension, 0);
+            let at = locate("dimension", &cond.dimension, 0);
             match fw.dimensions.iter().find(|o| o.id == cond.dimension) {
                 None => push(
                     format!("dimensions[{i}].required-when.dimension"),
@@ -436,7 +439,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
             push(
                 format!("references[{i}].key"),
                 format!("reference key `{}` is used twice", r.key),
-                locate(text, "key", &r.key, occ),
+                locate("key", &r.key, occ),
                 "give each reference its own key",
             );
         }
@@ -447,7 +450,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
     let mut cited = BTreeSet::new();
     for (i, s) in fw.sections.iter().enumerate() {
         let occ = next("id", &s.id);
-        let sat = locate(text, "id", &s.id, occ);
+        let sat = locate("id", &s.id, occ);
         if !section_ids.insert(s.id.as_str()) {
             push(
                 format!("sections[{i}].id"),
@@ -475,7 +478,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
         for (j, f) in s.factors.iter().enumerate() {
             let field = format!("sections[{i}].factors[{j}]");
             let occ = next("id", &f.id);
-            let at = locate(text, "id", &f.id, occ);
+            let at = locate("id", &f.id, occ);
             if !factor_ids.insert(f.id.as_str()) {
                 push(
                     format!("{field}.id"),
@@ -496,7 +499,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
                 push(
                     format!("{field}.model"),
                     format!("unknown model `{}` in factor `{}`", f.model, f.id),
-                    locate(text, "model", &f.model, 0).or(at),
+                    locate("model", &f.model, 0).or(at),
                     &format!("known models: {}", join(model_ids.iter().copied())),
                 );
             }
@@ -572,7 +575,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
     let mut narrative_ids = BTreeSet::new();
     for (i, n) in fw.narratives.iter().enumerate() {
         let occ = next("id", &n.id);
-        let at = locate(text, "id", &n.id, occ);
+        let at = locate("id", &n.id, occ);
         if !narrative_ids.insert(n.id.as_str()) {
             out.push(
                 Finding::error(
@@ -603,7 +606,7 @@ fn semantic_findings(path: &Path, text: &str, fw: &Framework) -> Vec<Finding> {
                     "references",
                     format!("reference `{}` is not cited by any factor", r.key),
                 )
-                .at(locate(text, "key", &r.key, 0))
+                .at(locate("key", &r.key, 0))
                 .warning(),
             );
         }

@@ -48,6 +48,25 @@ pub fn bundled() -> Result<Vec<LoadedFramework>> {
         .collect()
 }
 
+/// Loads a framework file, reusing the parse of a bundled framework with
+/// byte-identical text (a checkout's `frameworks/` folder usually holds the
+/// same files as the binary, and every command would otherwise parse them
+/// twice).
+fn load_reusing(path: &Path, bundled: &[LoadedFramework]) -> Result<LoadedFramework> {
+    let text = crate::yaml::read_text(path)?;
+    let same = BUNDLED
+        .iter()
+        .zip(bundled)
+        .find(|((_, b), _)| *b == text.as_str());
+    match same {
+        Some((_, fw)) => Ok(LoadedFramework {
+            origin: Origin::File(path.to_path_buf()),
+            ..fw.clone()
+        }),
+        None => load_text(path, &text, Origin::File(path.to_path_buf())),
+    }
+}
+
 impl Registry {
     /// Loads the bundled frameworks and every `*.yaml`/`*.yml` file in
     /// `folders` (missing folders are skipped).
@@ -56,6 +75,7 @@ impl Registry {
             folders: folders.to_vec(),
             ..Registry::default()
         };
+        let bundled = bundled()?;
         for dir in folders {
             let Ok(read) = std::fs::read_dir(dir) else {
                 continue;
@@ -69,13 +89,13 @@ impl Registry {
                 .collect();
             files.sort();
             for path in files {
-                match crate::framework::load_file(&path) {
+                match load_reusing(&path, &bundled) {
                     Ok(fw) => reg.entries.push(fw),
                     Err(error) => reg.broken.push(Broken { path, error }),
                 }
             }
         }
-        reg.entries.extend(bundled()?);
+        reg.entries.extend(bundled);
         Ok(reg)
     }
 

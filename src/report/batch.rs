@@ -4,9 +4,10 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::anon::Scanner;
@@ -93,10 +94,17 @@ pub fn output_paths(base: &Path, format: OutputFormat, pages: usize) -> Vec<Path
     }
 }
 
-/// Writes a rendered document's files atomically.
+/// Writes a rendered document's files, each atomically. If one fails (a
+/// full disk, say), the pages already written for this document are removed
+/// again, so a failed render never leaves part of a report behind.
 pub fn write_outputs(rendered: &Rendered, paths: &[PathBuf]) -> Result<()> {
-    for (bytes, path) in rendered.files.iter().zip(paths) {
-        write_atomic(path, bytes, Overwrite::Replace)?;
+    for (n, (bytes, path)) in rendered.files.iter().zip(paths).enumerate() {
+        if let Err(e) = write_atomic(path, bytes, Overwrite::Replace) {
+            for written in &paths[..n] {
+                let _ = std::fs::remove_file(written);
+            }
+            return Err(e);
+        }
     }
     Ok(())
 }
@@ -130,10 +138,27 @@ pub fn render_one(
     Ok((cf.case.details.reference.clone(), rendered, outputs))
 }
 
+/// Whether `name` is `base-DIGITS`, the name of one of `base`'s PNG pages.
+fn is_page_of(name: &str, base: &str) -> bool {
+    name.strip_prefix(base)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Picks output base names for every case before any work starts, so two
-/// cases with the same reference cannot overwrite each other.
-fn plan_names(files: &[PathBuf], out_dir: &Path) -> Vec<PathBuf> {
-    let mut used = BTreeSet::new();
+/// cases with the same reference cannot overwrite each other. For PNG,
+/// where a document of several pages writes `BASE-1.png`, `BASE-2.png`, …,
+/// a name is also refused if it is another's name plus `-DIGITS` (or the
+/// other way round), so case `A-2` cannot collide with page 2 of case `A`.
+fn plan_names(files: &[PathBuf], out_dir: &Path, format: OutputFormat) -> Vec<PathBuf> {
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let clashes = |used: &BTreeSet<String>, name: &str| {
+        used.contains(name)
+            || (format == OutputFormat::Png
+                && used
+                    .iter()
+                    .any(|u| is_page_of(name, u) || is_page_of(u, name)))
+    };
     files
         .iter()
         .map(|f| {
@@ -149,16 +174,27 @@ fn plan_names(files: &[PathBuf], out_dir: &Path) -> Vec<PathBuf> {
             let stem = sanitise(&name);
             let mut candidate = stem.clone();
             let mut n = 2;
-            while !used.insert(candidate.to_lowercase()) {
+            while clashes(&used, &candidate.to_lowercase()) {
                 candidate = format!("{stem}-{n}");
                 n += 1;
             }
+            used.insert(candidate.to_lowercase());
             out_dir.join(candidate)
         })
         .collect()
 }
 
 /// Renders every case with `jobs` threads; `tick` is called after each case.
+///
+/// Each worker is a plain thread with a rayon pool of its own, and the
+/// cores are shared out between the pools. Typst lays pages out and the PDF
+/// writer encodes fonts on the current rayon pool, and while the writer
+/// waits it runs other queued tasks of that pool on the waiting thread. Were
+/// the cases themselves tasks in one shared pool, a whole next document
+/// would start inside the previous one's export, nesting documents (memory
+/// grew by one document's worth per level) and evicting Typst's caches from
+/// inside a compilation. A private pool only ever holds its own document's
+/// tasks.
 pub fn render_all(
     files: &[PathBuf],
     out_dir: &Path,
@@ -168,45 +204,110 @@ pub fn render_all(
     jobs: usize,
     tick: &(dyn Fn(&BatchResult) + Sync),
 ) -> Result<Vec<BatchResult>> {
-    let names = plan_names(files, out_dir);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()
-        .map_err(|e| Error::msg(format!("failed to start worker threads ({e})")))?;
-    let results = pool.install(|| {
-        files
-            .par_iter()
-            .zip(names.par_iter())
-            .map(|(path, base)| {
-                let start = Instant::now();
-                let r = match render_one(path, base, renderer, registry, gate) {
-                    Ok((reference, rendered, outputs)) => BatchResult {
-                        case: path.clone(),
-                        reference,
-                        status: "ok",
-                        pages: rendered.pages,
-                        millis: start.elapsed().as_millis(),
-                        outputs,
-                        error: None,
-                        warnings: rendered.warnings,
-                    },
-                    Err(e) => BatchResult {
-                        case: path.clone(),
-                        reference: String::new(),
-                        status: "failed",
-                        pages: 0,
-                        millis: start.elapsed().as_millis(),
-                        outputs: vec![],
-                        error: Some(e.to_string()),
-                        warnings: vec![],
-                    },
-                };
-                tick(&r);
-                r
-            })
-            .collect::<Vec<_>>()
-    });
-    Ok(results)
+    let names = plan_names(files, out_dir, renderer.options.format);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<BatchResult>>> = Mutex::new(vec![None; files.len()]);
+    let workers = jobs.clamp(1, files.len().max(1));
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads_each = (cores / workers).max(1);
+    let work = |pool: rayon::ThreadPool| {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let (Some(path), Some(base)) = (files.get(i), names.get(i)) else {
+                break;
+            };
+            let r = pool.install(|| render_isolated(path, base, renderer, registry, gate));
+            tick(&r);
+            // A poisoned lock only means another worker panicked while
+            // holding it, after its slot was written; the data is intact.
+            results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
+        }
+    };
+    std::thread::scope(|scope| -> Result<()> {
+        let mut handles = Vec::new();
+        for n in 0..workers {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads_each)
+                .thread_name(move |t| format!("spj-render-{n}-{t}"))
+                .build()
+                .map_err(|e| Error::msg(format!("failed to start worker threads ({e})")))?;
+            let handle = std::thread::Builder::new()
+                .name(format!("spj-render-{n}"))
+                .spawn_scoped(scope, move || work(pool))
+                .map_err(|e| Error::msg(format!("failed to start a worker thread ({e})")))?;
+            handles.push(handle);
+        }
+        for w in handles {
+            // Each case runs under `catch_unwind`, so a worker cannot die of
+            // a panic in one document; joining only waits.
+            let _ = w.join();
+        }
+        Ok(())
+    })?;
+    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok(results
+        .into_iter()
+        .zip(files)
+        .map(|(r, path)| r.unwrap_or_else(|| failed(path, 0, "the case was not rendered".into())))
+        .collect())
+}
+
+/// Renders one case, turning any error, and any panic in Typst or in spj,
+/// into a failed result, so one document never stops the rest of a batch.
+fn render_isolated(
+    path: &Path,
+    base: &Path,
+    renderer: &Renderer,
+    registry: &Registry,
+    gate: Option<&Scanner>,
+) -> BatchResult {
+    let start = Instant::now();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        render_one(path, base, renderer, registry, gate)
+    }));
+    let millis = start.elapsed().as_millis();
+    match outcome {
+        Ok(Ok((reference, rendered, outputs))) => BatchResult {
+            case: path.to_path_buf(),
+            reference,
+            status: "ok",
+            pages: rendered.pages,
+            millis,
+            outputs,
+            error: None,
+            warnings: rendered.warnings,
+        },
+        Ok(Err(e)) => failed(path, millis, e.to_string()),
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".into());
+            failed(
+                path,
+                millis,
+                format!(
+                    "internal error while rendering `{}` ({what}); this is a bug in spj or \
+                     Typst, please report it with the case's structure (not its content)",
+                    path.display()
+                ),
+            )
+        }
+    }
+}
+
+fn failed(path: &Path, millis: u128, error: String) -> BatchResult {
+    BatchResult {
+        case: path.to_path_buf(),
+        reference: String::new(),
+        status: "failed",
+        pages: 0,
+        millis,
+        outputs: vec![],
+        error: Some(error),
+        warnings: vec![],
+    }
 }
 
 #[cfg(test)]

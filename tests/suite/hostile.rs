@@ -225,3 +225,168 @@ fn batch_failure_of_one_case_does_not_stop_the_others() {
     assert_eq!(v["failed"], 1);
     assert_eq!(v["results"].as_array().unwrap().len(), 3);
 }
+
+/// Runs spj with the largest file it may write set to `blocks` × 512 bytes
+/// and SIGXFSZ ignored, so a write past the limit fails with "file too
+/// large" the way a write to a full disk fails with "no space left". This
+/// simulates a full disk without mounting a file system, and works as root.
+fn run_with_file_limit(env: &Env, blocks: u32, args: &[&str]) -> crate::common::Output {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.current_dir(env.dir.path())
+        .arg("-c")
+        .arg(r#"trap '' XFSZ; ulimit -f "$1"; shift; exec "$@""#)
+        .arg("sh")
+        .arg(blocks.to_string())
+        .arg(env!("CARGO_BIN_EXE_spj"))
+        .args(args)
+        .env_remove("SPJ_FRAMEWORKS")
+        .env("NO_COLOR", "1")
+        .env("SPJ_USER", "tester");
+    let out = cmd.output().expect("run sh");
+    let mask = |b: &[u8]| crate::common::mask(&String::from_utf8_lossy(b), env.dir.path());
+    crate::common::Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: mask(&out.stdout),
+        stderr: mask(&out.stderr),
+    }
+}
+
+/// The names in a folder, sorted, for checking that nothing was left behind.
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn full_disk_while_rendering_leaves_no_partial_report() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    let before = listing(env.dir.path());
+    // 4 KiB: far less than any report.
+    let out = run_with_file_limit(&env, 8, &["render", "c.yaml"]);
+    assert_clean_failure(&out, 2);
+    assert!(
+        out.stderr.contains("failed to write `c.pdf`"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("free some space"), "{}", out.stderr);
+    assert_eq!(listing(env.dir.path()), before, "something was left behind");
+    // The same command with room to write succeeds, so the limit was the cause.
+    let ok = env.run(&["render", "c.yaml"]);
+    assert_eq!(ok.code, 0, "{}", ok.all());
+}
+
+#[test]
+fn full_disk_while_saving_a_case_keeps_the_old_file() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    let original = std::fs::read(env.path("c.yaml")).unwrap();
+    let before = listing(env.dir.path());
+    let evidence = "A long evidence note. ".repeat(1000);
+    let limit = u32::try_from(original.len() / 512 + 2).unwrap();
+    let out = run_with_file_limit(
+        &env,
+        limit,
+        &[
+            "record",
+            "c.yaml",
+            "isolation",
+            "--presence",
+            "Y",
+            "--evidence",
+            &evidence,
+        ],
+    );
+    assert_clean_failure(&out, 2);
+    assert!(
+        out.stderr.contains("failed to write `c.yaml`"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read(env.path("c.yaml")).unwrap(), original);
+    let after: Vec<String> = listing(env.dir.path())
+        .into_iter()
+        .filter(|n| !n.ends_with(".lock"))
+        .collect();
+    assert_eq!(after, before, "something was left behind");
+}
+
+#[test]
+fn full_disk_in_a_batch_fails_each_case_cleanly() {
+    let env = Env::new();
+    env.new_case("a.yaml");
+    env.new_case("b.yaml");
+    std::fs::create_dir(env.path("cases")).unwrap();
+    for n in ["a.yaml", "b.yaml"] {
+        std::fs::rename(env.path(n), env.path(&format!("cases/{n}"))).unwrap();
+    }
+    let out = run_with_file_limit(&env, 8, &["render", "cases", "--out-dir", "out"]);
+    // A batch reports failed cases as problems (exit 1) after trying all.
+    assert_clean_failure(&out, 1);
+    assert!(out.stdout.contains("0 rendered, 2 failed"), "{}", out.all());
+    assert!(out.stdout.contains("failed to write"), "{}", out.all());
+    assert!(listing(&env.path("out")).is_empty(), "partial output");
+}
+
+#[test]
+fn png_pages_of_one_case_never_overwrite_another_case() {
+    let env = Env::new();
+    // Page 2 of case `A` would be `A-2.png`, the name case `A-2` wants.
+    for (file, reference) in [("cases/a.yaml", "A"), ("cases/b.yaml", "A-2")] {
+        env.new_case(file);
+        let stem = std::path::Path::new(file)
+            .file_stem()
+            .unwrap()
+            .to_str()
+            .unwrap();
+        let text = env.read(file).replace(
+            &format!("reference: {stem}"),
+            &format!("reference: {reference}"),
+        );
+        env.write(file, text);
+    }
+    let out = env.run(&[
+        "render",
+        "cases",
+        "--out-dir",
+        "out",
+        "--format",
+        "png",
+        "--jobs",
+        "2",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let v = env.run(&[
+        "render",
+        "cases",
+        "--out-dir",
+        "out2",
+        "--format",
+        "png",
+        "--summary",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&v.stdout).unwrap();
+    let mut all: Vec<String> = Vec::new();
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["status"], "ok", "{r}");
+        for o in r["outputs"].as_array().unwrap() {
+            all.push(o.as_str().unwrap().to_owned());
+        }
+    }
+    let unique: std::collections::BTreeSet<&String> = all.iter().collect();
+    assert_eq!(
+        unique.len(),
+        all.len(),
+        "two cases wrote the same file: {all:?}"
+    );
+    assert_eq!(listing(&env.path("out2")).len(), all.len(), "{all:?}");
+    // The case that gave way got a name that says so; the other kept its own.
+    assert!(all.iter().any(|o| o.ends_with("out2/A-1.png")), "{all:?}");
+    assert!(all.iter().any(|o| o.contains("out2/A-2-2")), "{all:?}");
+}
