@@ -6,6 +6,7 @@
 //! locations with a snippet, rejects duplicate keys by default and bounds
 //! alias expansion (see the README for the comparison with serde_yaml).
 
+use std::io::Read;
 use std::path::Path;
 
 use serde::Serialize;
@@ -38,7 +39,18 @@ pub fn read_text(path: &Path) -> Result<String> {
             Some("check that this is the right file".into()),
         ));
     }
-    let bytes = std::fs::read(path).ctx("read", path)?;
+    // Read through a cap as well: a pipe or device reports no length.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .ctx("read", path)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Error::parse(
+            path,
+            format!("file is more than the {MAX_FILE_BYTES} bytes allowed"),
+            Some("check that this is the right file".into()),
+        ));
+    }
     decode(path, bytes)
 }
 
@@ -50,11 +62,14 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
             let valid = e.utf8_error().valid_up_to();
             let before = &e.as_bytes()[..valid];
             let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-            let column = valid
-                - before
-                    .iter()
-                    .rposition(|b| *b == b'\n')
-                    .map_or(0, |p| p + 1)
+            let line_start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |p| p + 1);
+            // Columns count characters, as editors do; the bytes before the
+            // first invalid one are valid UTF-8 by definition.
+            let column = std::str::from_utf8(&before[line_start..])
+                .map_or(valid - line_start, |s| s.chars().count())
                 + 1;
             return Err(Error::Parse {
                 path: path.to_path_buf(),
@@ -303,34 +318,41 @@ pub fn to_string<T: Serialize>(value: &T) -> Result<String> {
         .map_err(|e| Error::msg(format!("failed to write YAML ({e})")))
 }
 
-/// One-based line numbers of comments in `text`: lines where cutting the
-/// text at a `#` leaves the parsed document unchanged. Parsing decides, not
-/// a pattern, so a `#` inside quoted or block text is never mistaken for a
-/// comment.
+/// One-based line numbers of comments in `text`, as the YAML parser itself
+/// reads them, so a `#` inside quoted or block text is never mistaken for a
+/// comment and a comment after one is never missed. Should the parser stop
+/// early, every line with a `#` that could open a comment is reported: a
+/// false alarm only asks for `--drop-comments`, a miss would lose words.
 pub fn comment_lines(text: &str) -> Vec<usize> {
-    let Ok(original) = parse_value(text) else {
-        return Vec::new();
-    };
-    let lines: Vec<&str> = text.split('\n').collect();
+    let mut options = granit_parser::Options::default();
+    // Long comment blocks are buffered while the parser looks ahead; the
+    // file's own size bounds them (files are capped at `MAX_FILE_BYTES`).
+    options.max_buffered_comment_events = text.len().max(96);
     let mut found = Vec::new();
-    for (n, line) in lines.iter().enumerate() {
-        let Some(pos) = comment_candidate(line) else {
-            continue;
-        };
-        let mut trial = String::with_capacity(text.len());
-        for (m, l) in lines.iter().enumerate() {
-            if m > 0 {
-                trial.push('\n');
+    for next in granit_parser::Parser::new_from_str_with_options(text, options) {
+        match next {
+            Ok((granit_parser::Event::Comment(..), span)) => {
+                let line = span.start.line();
+                if found.last() != Some(&line) {
+                    found.push(line);
+                }
             }
-            trial.push_str(if m == n { &l[..pos] } else { l });
-        }
-        if parse_value(&trial).is_ok_and(|v| v == original) {
-            found.push(n + 1);
+            Ok(_) => {}
+            Err(_) => {
+                return text
+                    .split('\n')
+                    .enumerate()
+                    .filter(|(_, line)| comment_candidate(line).is_some())
+                    .map(|(n, _)| n + 1)
+                    .collect();
+            }
         }
     }
     found
 }
 
+/// The first `#` on a line that could open a comment (at the start or after
+/// white space).
 fn comment_candidate(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     (0..bytes.len())
@@ -353,5 +375,15 @@ mod tests {
     fn finds_comments_but_not_hashes_in_text() {
         let text = "# top\na: 1 # trailing\nb: |\n  # not a comment\n  text\nc: \"x # y\"\n";
         assert_eq!(comment_lines(text), vec![1, 2]);
+        // A comment after a quoted `#` on the same line is still a comment.
+        let text = "d: \"Item #3 seen\"  # from S2 bundle\ne: 'a #b' # c\nf: g#h\n";
+        assert_eq!(comment_lines(text), vec![1, 2]);
+        // Block text holding Markdown headings has no comments at all.
+        let text = "n: |\n  # Heading\n  ## Sub\n\n  text # still text\nm: x\n";
+        assert!(comment_lines(text).is_empty());
+        // Text the parser rejects: every possible comment is reported.
+        assert_eq!(comment_lines("a: [unclosed # x\nb: c#d\n"), vec![1]);
+        let long = format!("{}a: 1\n", "# note\n".repeat(500));
+        assert_eq!(comment_lines(&long).len(), 500);
     }
 }

@@ -128,6 +128,33 @@ pub fn check(cf: &CaseFile, fw: &Framework) -> CaseCheck {
                 .kind("source-undescribed"),
             );
         }
+        // `spj source add` refuses these; a hand edit can still write them.
+        if !has_text(&s.id) || s.id.trim() != s.id {
+            out.push(
+                Finding::error(
+                    path,
+                    format!("sources[{i}].id"),
+                    format!("source id `{}` is empty or has spaces around it", s.id),
+                )
+                .at(crate::findings::locate(text, "id", &s.id, 0))
+                .hint("give the source a short id such as S4, and cite it by that id")
+                .kind("source-id"),
+            );
+        }
+        if let Some(h) = s.hours
+            && !(h.is_finite() && h > 0.0 && h <= 1000.0)
+        {
+            out.push(
+                Finding::error(
+                    path,
+                    format!("sources[{i}].hours"),
+                    format!("source `{}` has hours `{h}`, which is not a duration", s.id),
+                )
+                .at(crate::findings::locate(text, "id", &s.id, 0))
+                .hint("give hours as a positive number, for example 2.5, or leave it out")
+                .kind("source-hours"),
+            );
+        }
     }
 
     for (_, factor) in fw.factors() {

@@ -38,12 +38,14 @@ impl Migration {
     }
 }
 
-/// Migrates `case` from `from` to `to`.
-pub fn migrate(case: &Case, from: &LoadedFramework, to: &LoadedFramework) -> Migration {
+/// Migrates `case` from the version it is pinned to, to `to`. Only the
+/// pinned version number is needed from the old framework: answers move by
+/// id.
+pub fn migrate(case: &Case, to: &LoadedFramework) -> Migration {
     let new_fw = &to.framework;
     let mut out = case.clone();
     let mut outcomes = Vec::new();
-    let from_version = from.framework.version.clone();
+    let from_version = case.framework.version.clone();
     let retire = |out: &mut Case,
                   outcomes: &mut Vec<Outcome>,
                   item: String,

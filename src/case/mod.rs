@@ -32,19 +32,23 @@ impl CaseFile {
     /// Reads and parses a case file, checking its format version.
     pub fn load(path: &Path) -> Result<CaseFile> {
         let text = crate::yaml::read_text(path)?;
-        let case: Case = crate::yaml::parse(path, &text)?;
+        let case: Case = match crate::yaml::parse(path, &text) {
+            Ok(c) => c,
+            Err(e) => {
+                // A case from a newer spj fails the strict parse on its new
+                // fields; saying "upgrade spj" helps more than "unknown field".
+                #[derive(serde::Deserialize)]
+                struct FormatOnly {
+                    format: u32,
+                }
+                return Err(match crate::yaml::parse::<FormatOnly>(path, &text) {
+                    Ok(f) if f.format != CASE_FORMAT => format_error(path, &text, f.format),
+                    _ => e,
+                });
+            }
+        };
         if case.format != CASE_FORMAT {
-            return Err(Error::Parse {
-                path: path.to_path_buf(),
-                line: crate::findings::locate_key(&text, "format", 0).map(|l| l.0),
-                column: Some(1),
-                message: format!(
-                    "case format {} is not supported (this spj reads format {CASE_FORMAT})",
-                    case.format
-                ),
-                snippet: None,
-                hint: Some("upgrade spj".into()),
-            });
+            return Err(format_error(path, &text, case.format));
         }
         Ok(CaseFile {
             path: path.to_path_buf(),
@@ -58,6 +62,23 @@ impl CaseFile {
         let cf = CaseFile::load(path)?;
         let fw = registry.pinned(&cf.case.framework, path)?;
         Ok((cf, fw))
+    }
+}
+
+fn format_error(path: &Path, text: &str, format: u32) -> Error {
+    Error::Parse {
+        path: path.to_path_buf(),
+        line: crate::findings::locate_key(text, "format", 0).map(|l| l.0),
+        column: Some(1),
+        message: format!(
+            "case format {format} is not supported (this spj reads format {CASE_FORMAT})"
+        ),
+        snippet: None,
+        hint: Some(if format > CASE_FORMAT {
+            "the case was written by a newer spj; upgrade spj".into()
+        } else {
+            "check the `format` line; spj writes it when it creates a case".into()
+        }),
     }
 }
 
@@ -86,8 +107,40 @@ impl EditSession {
     /// Locks the case, loads it with its pinned framework and refuses to go
     /// on if a rewrite would silently drop the user's comments.
     pub fn open(path: &Path, registry: &Registry, comments: Comments) -> Result<EditSession> {
+        EditSession::open_with(path, comments, |cf| {
+            registry.pinned(&cf.case.framework, path)
+        })
+    }
+
+    /// Like [`EditSession::open`], but with `framework` in force whatever the
+    /// case is pinned to: for `spj migrate`, which carries answers by id and
+    /// so works even when the version a case was recorded against is gone
+    /// or was changed without a new version number.
+    pub fn open_unpinned(
+        path: &Path,
+        comments: Comments,
+        framework: LoadedFramework,
+    ) -> Result<EditSession> {
+        EditSession::open_with(path, comments, |_| Ok(framework))
+    }
+
+    fn open_with(
+        path: &Path,
+        comments: Comments,
+        framework: impl FnOnce(&CaseFile) -> Result<LoadedFramework>,
+    ) -> Result<EditSession> {
+        // Before taking the lock: a mistyped path must say so, and must not
+        // leave a lock file behind.
+        if !path.is_file() {
+            return Err(Error::io(
+                "open",
+                path,
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
+        }
         let lock = CaseLock::acquire(path)?;
-        let (file, framework) = CaseFile::load_pinned(path, registry)?;
+        let file = CaseFile::load(path)?;
+        let framework = framework(&file)?;
         if comments == Comments::Keep {
             let lines = crate::yaml::comment_lines(&file.text);
             if !lines.is_empty() {

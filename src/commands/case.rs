@@ -1,7 +1,7 @@
 //! `spj new`, `record`, `source`, `narrative set`, `status` and `migrate`:
 //! the commands that create and change case files.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use crate::case::{self, CaseStatus, Comments, EditSession, NewCase, Source};
@@ -24,19 +24,50 @@ fn parse_date(flag: &str, s: &str) -> Result<Date> {
         .map_err(|e: String| Error::invalid(format!("{flag}: {e}"), "write dates as YYYY-MM-DD"))
 }
 
-/// Reads text from a file, or standard input for `-`.
-pub fn read_input(path: &Path) -> Result<String> {
-    let text = if path == Path::new("-") {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .ctx("read", Path::new("<stdin>"))?;
-        s
+/// Reads text from a file, or standard input for `-` (with a prompt when it
+/// is a terminal). Empty text is refused: an empty pipe or a mistaken file
+/// must not silently wipe an assessor's words; clearing takes an explicit
+/// `--text ""` or `--evidence ""`.
+pub fn read_input(path: &Path, clear_hint: &str) -> Result<String> {
+    let stdin = path == Path::new("-");
+    let shown = if stdin { Path::new("<stdin>") } else { path };
+    let bytes = if stdin {
+        if std::io::stdin().is_terminal() {
+            eprintln!("Type the text, then press Ctrl-D on a new line to finish.");
+        }
+        read_capped(std::io::stdin().lock(), shown)?
     } else {
-        let bytes = std::fs::read(path).ctx("read", path)?;
-        crate::yaml::decode(path, bytes)?
+        let file = std::fs::File::open(path).ctx("read", path)?;
+        read_capped(file, shown)?
     };
-    Ok(text.replace("\r\n", "\n"))
+    let text = crate::yaml::decode(shown, bytes)?.replace("\r\n", "\n");
+    if text.trim().is_empty() {
+        return Err(Error::invalid(
+            format!("`{}` holds no text; nothing was changed", shown.display()),
+            clear_hint,
+        ));
+    }
+    Ok(text)
+}
+
+/// Reads at most [`crate::yaml::MAX_FILE_BYTES`]: standard input, a pipe or
+/// a device has no size to check beforehand.
+fn read_capped(r: impl Read, path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    r.take(crate::yaml::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .ctx("read", path)?;
+    if bytes.len() as u64 > crate::yaml::MAX_FILE_BYTES {
+        return Err(Error::invalid(
+            format!(
+                "`{}` is larger than {} MiB",
+                path.display(),
+                crate::yaml::MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            "a narrative or evidence note this long belongs in a separate document; cite it as a source",
+        ));
+    }
+    Ok(bytes)
 }
 
 /// `spj new`
@@ -85,7 +116,10 @@ pub fn record(c: RecordCommand, ctx: &mut Ctx) -> Result<i32> {
     }
     let evidence = match (&c.evidence, &c.evidence_file) {
         (Some(t), _) => Some(t.replace("\r\n", "\n")),
-        (None, Some(f)) => Some(read_input(f)?),
+        (None, Some(f)) => Some(read_input(
+            f,
+            "to clear the evidence note, pass --evidence \"\"",
+        )?),
         _ => None,
     };
     if wanted.is_empty()
@@ -224,13 +258,15 @@ pub fn source(c: SourceCommand, ctx: &mut Ctx) -> Result<i32> {
     }
 }
 
+const CLEAR_NARRATIVE: &str = "to clear the narrative, pass --text \"\"";
+
 /// `spj narrative set`
 pub fn narrative(c: NarrativeCommand, ctx: &mut Ctx) -> Result<i32> {
     let NarrativeCommand::Set(n) = c;
     let text = match (&n.text, &n.file) {
         (Some(t), _) => t.replace("\r\n", "\n"),
-        (None, Some(f)) => read_input(f)?,
-        (None, None) => read_input(Path::new("-"))?,
+        (None, Some(f)) => read_input(f, CLEAR_NARRATIVE)?,
+        (None, None) => read_input(Path::new("-"), CLEAR_NARRATIVE)?,
     };
     let registry = ctx.registry()?;
     let mut s = EditSession::open(&n.case, registry, comments(n.drop_comments))?;
@@ -289,26 +325,36 @@ pub fn status(c: StatusCommand, ctx: &mut Ctx) -> Result<i32> {
 /// `spj migrate`
 pub fn migrate(c: MigrateCommand, ctx: &mut Ctx) -> Result<i32> {
     let registry = ctx.registry()?;
-    let mut s = EditSession::open(&c.case, registry, comments(c.drop_comments || c.dry_run))?;
+    // Where the case is pinned, read without the lock only to resolve the
+    // target; the session below locks and reads it again.
+    let pin = crate::case::CaseFile::load(&c.case)?.case.framework;
     let spec = if c.to.contains('@') || c.to.contains('/') || c.to.ends_with(".yaml") {
         c.to.clone()
     } else {
-        format!("{}@{}", s.file.case.framework.id, c.to)
+        format!("{}@{}", pin.id, c.to)
     };
     let target = registry.resolve(&spec)?;
-    if target.framework.id != s.framework.framework.id {
+    // Answers move by id, so the version the case was recorded against need
+    // not be at hand: migrate is the way out when it is gone or was changed.
+    let original = registry.pinned(&pin, &c.case);
+    let mut s = EditSession::open_unpinned(
+        &c.case,
+        comments(c.drop_comments || c.dry_run),
+        target.clone(),
+    )?;
+    let pin = s.file.case.framework.clone();
+    let from = format!("{}@{}", pin.id, pin.version);
+    if target.framework.id != pin.id {
         return Err(Error::invalid(
             format!(
                 "`{}` is a different framework from the case's `{}`",
                 target.label(),
-                s.framework.label()
+                pin.id
             ),
             "migrate moves a case between versions of the same framework",
         ));
     }
-    if target.sha256 == s.framework.sha256
-        && target.framework.version == s.framework.framework.version
-    {
+    if target.sha256 == pin.sha256 && target.framework.version == pin.version {
         ctx.note(&format!(
             "`{}` is already on {}",
             c.case.display(),
@@ -316,10 +362,16 @@ pub fn migrate(c: MigrateCommand, ctx: &mut Ctx) -> Result<i32> {
         ));
         return Ok(exit::OK);
     }
-    let m = crate::case::migrate::migrate(&s.file.case, &s.framework, &target);
+    if let Err(e) = original {
+        ctx.warn(&format!(
+            "the framework the case was recorded against is not usable ({e}); answers are \
+             carried over by id"
+        ));
+    }
+    let m = crate::case::migrate::migrate(&s.file.case, &target);
     let text = match c.format {
         Format::Json => crate::output::json(&serde_json::json!({
-            "from": s.framework.label(),
+            "from": from,
             "to": target.label(),
             "dry_run": c.dry_run,
             "outcomes": m.outcomes,
@@ -331,18 +383,20 @@ pub fn migrate(c: MigrateCommand, ctx: &mut Ctx) -> Result<i32> {
             for o in &m.outcomes {
                 t.add_row(vec![o.item.clone(), o.outcome.to_owned(), o.reason.clone()]);
             }
-            format!("{} → {}\n{t}\n", s.framework.label(), target.label())
+            format!("{from} → {}\n{t}\n", target.label())
         }
     };
-    ctx.print(&text)?;
     let retired = m.retired();
     if c.dry_run {
+        ctx.print(&text)?;
         ctx.note("dry run: nothing was written");
         return Ok(exit::OK);
     }
-    let from = s.framework.label();
+    // Saved before the report is printed, so a closed output cannot leave a
+    // migration reported but not written.
     s.file.case = m.case;
     s.save(&format!("migrate {from} -> {}", target.label()))?;
+    ctx.print(&text)?;
     if retired > 0 {
         ctx.warn(&format!(
             "{retired} answer(s) could not move and are kept under `retired` in `{}` for review",

@@ -61,11 +61,21 @@ impl<'a> Ctx<'a> {
     }
 
     /// Writes to standard output.
+    ///
+    /// A reader that has gone away (`spj check | head -1`) is not an error:
+    /// the command still finishes and exits with its own code, so `check`
+    /// still says 1 when problems were found.
     pub fn print(&mut self, text: &str) -> Result<()> {
-        self.out
+        match self
+            .out
             .write_all(text.as_bytes())
             .and_then(|_| self.out.flush())
-            .map_err(|e| Error::io("write", Path::new("<stdout>"), e))
+        {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(Error::io("write", Path::new("<stdout>"), e))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Writes a note to standard error unless `--quiet`.

@@ -163,6 +163,24 @@ pub fn typst_literal(s: &str) -> String {
     out
 }
 
+/// A Typst string literal for the `typst_str` filter, meant for code
+/// positions (`#let x = …`, function arguments). Characters that mean
+/// something in markup are written as `\u{…}` escapes, which decode to the
+/// same text in a string and stay plain text in markup, so a template that
+/// misplaces the filter in markup shows quotes, never runs the text.
+pub fn typst_code_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in typst_literal(s).chars() {
+        match c {
+            '#' | '$' | '<' | '>' | '@' | '[' | ']' | '/' | '*' | '_' | '`' => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Splits free text into paragraphs at blank lines, normalising line ends.
 pub fn paragraphs(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
@@ -277,13 +295,12 @@ fn environment(root: Root) -> Environment<'static> {
     {
         env.set_syntax(syntax);
     }
-    env.set_auto_escape_callback(|name| {
-        if name.ends_with(".typ.j2") || name.ends_with(".typ") {
-            AutoEscape::Custom(TYPST.into())
-        } else {
-            AutoEscape::None
-        }
-    });
+    // Every template renders Typst, whatever its file is called: escaping
+    // must never depend on a name a template author chose.
+    env.set_auto_escape_callback(|_| AutoEscape::Custom(TYPST.into()));
+    // `tojson` marks its output safe, which would let free text through as
+    // markup; Typst templates have no use for JSON.
+    env.remove_filter("tojson");
     env.set_formatter(|out, state, value| {
         if matches!(state.auto_escape(), AutoEscape::Custom(name) if name == TYPST)
             && !value.is_safe()
@@ -322,7 +339,7 @@ fn environment(root: Root) -> Environment<'static> {
             .as_str()
             .map(str::to_owned)
             .unwrap_or_else(|| v.to_string());
-        Value::from_safe_string(typst_literal(&text))
+        Value::from_safe_string(typst_code_literal(&text))
     });
     env.set_loader(move |name| {
         let Some(bytes) = root.read(name).map_err(|e| {
@@ -349,6 +366,50 @@ mod tests {
     fn literal_escapes() {
         assert_eq!(typst_literal("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
         assert_eq!(typst_literal("\u{7}"), r#""\u{7}""#);
+    }
+
+    #[test]
+    fn code_literals_are_plain_text_in_markup_and_exact_in_code() {
+        use typst::syntax::{SyntaxKind, SyntaxNode};
+        fn kinds(node: &SyntaxNode, out: &mut Vec<SyntaxKind>) {
+            out.push(node.kind());
+            for child in node.children() {
+                kinds(child, out);
+            }
+        }
+        for text in [
+            "#read(\"/etc/passwd\")",
+            "a]b[c",
+            "*bold* _emph_ `raw` $x$ <label> @ref // comment /* c */",
+            "\\\" \n #{1}",
+        ] {
+            let lit = typst_code_literal(text);
+            // In markup: nothing but text, escapes, spaces and quotes.
+            let markup = typst::syntax::parse(&format!("before {lit} after"));
+            let mut found = Vec::new();
+            kinds(&markup, &mut found);
+            for k in &found {
+                assert!(
+                    matches!(
+                        k,
+                        SyntaxKind::Markup
+                            | SyntaxKind::Text
+                            | SyntaxKind::Escape
+                            | SyntaxKind::Space
+                            | SyntaxKind::SmartQuote
+                            | SyntaxKind::Shorthand
+                    ),
+                    "{text:?} gave {k:?} in markup"
+                );
+            }
+            // In code: one string literal holding exactly the text.
+            let code = typst::syntax::parse_code(&lit);
+            let s = code
+                .children()
+                .find_map(|n| n.cast::<typst::syntax::ast::Str>())
+                .map(|s| s.get().to_string());
+            assert_eq!(s.as_deref(), Some(text), "{lit}");
+        }
     }
 
     #[test]

@@ -455,3 +455,119 @@ fn source_list_and_bad_source_arguments() {
     assert_eq!(v[0]["hours"], 0.5);
     assert_eq!(v[1]["id"], "PNC");
 }
+
+#[test]
+fn migrate_works_when_the_original_version_is_gone() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    run_ok(
+        &env,
+        &[
+            "record",
+            "c.yaml",
+            "isolation",
+            "--presence",
+            "Y",
+            "--evidence",
+            "Seen.",
+        ],
+    );
+    std::fs::remove_file(env.path("frameworks/mini-1.0.0.yaml")).unwrap();
+    // Other commands stop: the pinned version cannot be found.
+    let stuck = env.run(&["check", "c.yaml"]);
+    assert_eq!(stuck.code, 2, "{}", stuck.all());
+    let out = env.run(&["migrate", "c.yaml", "--to", "1.1.0"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stderr.contains("not usable") && out.stderr.contains("carried over by id"),
+        "{}",
+        out.stderr
+    );
+    let text = env.read("c.yaml");
+    assert!(text.contains("version: \"1.1.0\""), "{text}");
+    assert!(text.contains("Seen."), "{text}");
+    let after = env.run(&["check", "c.yaml"]);
+    assert_ne!(after.code, 2, "{}", after.all());
+}
+
+#[test]
+fn empty_text_from_a_pipe_or_file_never_wipes_a_narrative() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    run_ok(
+        &env,
+        &[
+            "narrative",
+            "set",
+            "c.yaml",
+            "formulation",
+            "--text",
+            "Written.",
+        ],
+    );
+    let before = env.read("c.yaml");
+    let out = env.run_with_stdin(&["narrative", "set", "c.yaml", "formulation"], Some(" \n"));
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("holds no text"), "{}", out.stderr);
+    assert!(out.stderr.contains("--text \"\""), "{}", out.stderr);
+    env.write("empty.txt", "");
+    let out = env.run(&[
+        "narrative",
+        "set",
+        "c.yaml",
+        "formulation",
+        "--file",
+        "empty.txt",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert_eq!(env.read("c.yaml"), before);
+    // Clearing on purpose is still possible.
+    run_ok(
+        &env,
+        &["narrative", "set", "c.yaml", "formulation", "--text", ""],
+    );
+    assert!(env.read("c.yaml").contains("formulation: \"\""));
+}
+
+#[test]
+fn a_missing_case_is_named_and_leaves_no_lock_file() {
+    let env = Env::new();
+    let out = env.run(&["record", "nope.yaml", "isolation", "--presence", "Y"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("`nope.yaml`"), "{}", out.stderr);
+    assert!(!env.path(".nope.yaml.lock").exists());
+    let out = env.run(&[
+        "record",
+        "no/such/dir/c.yaml",
+        "isolation",
+        "--presence",
+        "Y",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("no/such/dir/c.yaml"), "{}", out.stderr);
+}
+
+#[test]
+fn a_case_from_a_newer_spj_asks_for_an_upgrade() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    let text = env
+        .read("c.yaml")
+        .replacen("format: 1", "format: 2", 1)
+        .replace("status: draft", "status: draft\nnew-thing: yes");
+    env.write("c.yaml", text);
+    let out = env.run(&["check", "c.yaml"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stdout.contains("case format 2 is not supported"),
+        "{}",
+        out.all()
+    );
+    assert!(out.stdout.contains("upgrade spj"), "{}", out.all());
+}
+
+#[track_caller]
+fn run_ok(env: &Env, args: &[&str]) {
+    let out = env.run(args);
+    assert_eq!(out.code, 0, "{}", out.all());
+}

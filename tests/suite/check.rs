@@ -147,3 +147,56 @@ fn anonymisation_gate_finds_identifying_data() {
     assert_eq!(out.code, 1);
     insta::assert_snapshot!("anonymisation-findings", out.stdout);
 }
+
+#[test]
+fn hand_edited_source_ids_and_hours_are_checked() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    complete_mini_case(&env, "c.yaml");
+    let text = env.read("c.yaml");
+    assert!(text.contains("  description: Police summary\n"), "{text}");
+    let edited = text.replace(
+        "  description: Police summary\n",
+        "  description: Police summary\n  hours: -3\n- id: ' '\n  kind: document\n  description: Notes\n  hours: .nan\n",
+    );
+    env.write("c.yaml", edited);
+    let out = env.run(&["check", "c.yaml", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let kinds: Vec<(String, String)> = v["cases"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap_or("").to_owned(),
+                f["field"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    for want in [
+        ("source-hours", "sources[0].hours"),
+        ("source-id", "sources[1].id"),
+        ("source-hours", "sources[1].hours"),
+    ] {
+        assert!(
+            kinds.iter().any(|(k, f)| k == want.0 && f == want.1),
+            "{want:?} not in {kinds:?}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_output_does_not_hide_problems() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    let mut cmd = crate::common::command(env.dir.path());
+    cmd.args(["check", "c.yaml"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    // The reader goes away before spj writes (as with `spj check | head -0`).
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+}
