@@ -110,7 +110,14 @@ pub fn run(c: RenderCommand, ctx: &mut Ctx) -> Result<i32> {
     match plan {
         Plan::Single { case, base } => {
             if c.watch {
-                return watch(&case, &base, &renderer, gate.as_ref(), ctx);
+                return watch(
+                    &case,
+                    &base,
+                    &renderer,
+                    c.template.as_deref(),
+                    gate.as_ref(),
+                    ctx,
+                );
             }
             let registry = ctx.registry()?;
             let (_, rendered, outputs) =
@@ -246,6 +253,7 @@ fn watch(
     case: &Path,
     base: &Path,
     renderer: &Renderer,
+    template_dir: Option<&Path>,
     gate: Option<&Scanner>,
     ctx: &mut Ctx,
 ) -> Result<i32> {
@@ -258,6 +266,20 @@ fn watch(
             // Frameworks on disk may have changed too: reload them.
             ctx.reset_registry();
             let registry = ctx.registry()?;
+            // So does the template: compiled Jinja templates are cached, so
+            // an edited one is read afresh into a new renderer.
+            let fresh = match template_dir.map(Template::from_dir).transpose() {
+                Ok(t) => t.map(|template| Renderer {
+                    template,
+                    ..renderer.clone()
+                }),
+                Err(e) => {
+                    let _ = writeln!(ctx.err, "{}", e.report());
+                    last = Some((files, now));
+                    continue;
+                }
+            };
+            let renderer = fresh.as_ref().unwrap_or(renderer);
             match batch::render_one(case, base, renderer, registry, gate) {
                 Ok((_, r, outputs)) => {
                     for o in &outputs {

@@ -11,7 +11,8 @@ use crate::output::Style;
 pub struct Change {
     /// `added`, `removed` or `changed`.
     pub change: &'static str,
-    /// `factor`, `narrative`, `dimension`, `model` or `section`.
+    /// `factor`, `narrative`, `dimension`, `model`, `section`, `reference`
+    /// or `framework` (its title, description, status, caveats, signposting).
     pub kind: &'static str,
     /// The stable id.
     pub id: String,
@@ -28,6 +29,8 @@ pub struct Diff {
     pub new: String,
     /// Every change, factors first, in the new framework's order.
     pub changes: Vec<Change>,
+    /// True when the two have the same content hash.
+    pub same_content: bool,
 }
 
 fn factor_fields(a: &Factor, b: &Factor, section_a: &str, section_b: &str) -> Vec<String> {
@@ -147,17 +150,56 @@ pub fn diff(old: &LoadedFramework, new: &LoadedFramework) -> Diff {
             .collect()
     };
     compare("section", &strip(a), &strip(b), |s| &s.0, &mut changes);
+    compare(
+        "reference",
+        &a.references,
+        &b.references,
+        |r| &r.key,
+        &mut changes,
+    );
+    // What every report repeats (title, caveats, signposting) is reviewed
+    // as closely as the factors.
+    let mut fields = Vec::new();
+    let mut check = |name: &str, same: bool| {
+        if !same {
+            fields.push(name.to_owned());
+        }
+    };
+    check("title", a.title == b.title);
+    check("description", a.description == b.description);
+    check("status", a.status == b.status);
+    check("caveats", a.caveats == b.caveats);
+    check("signposting", a.signposting == b.signposting);
+    if !fields.is_empty() {
+        changes.push(Change {
+            change: "changed",
+            kind: "framework",
+            id: b.id.clone(),
+            fields,
+        });
+    }
     Diff {
         old: old.label(),
         new: new.label(),
         changes,
+        same_content: old.sha256 == new.sha256,
     }
 }
 
 /// The diff as a table.
 pub fn diff_table(d: &Diff, style: &Style) -> String {
     if d.changes.is_empty() {
-        return format!("{} and {} have the same content\n", d.old, d.new);
+        return if d.same_content {
+            format!("{} and {} have the same content\n", d.old, d.new)
+        } else {
+            // Order, or the layout of a section, changed: nothing a case
+            // refers to by id, but the content hash does differ.
+            format!(
+                "{} and {} hold the same items, but their order or arrangement differs \
+                 (the content hashes differ)\n",
+                d.old, d.new
+            )
+        };
     }
     let mut t = style.table();
     t.set_header(vec!["Change", "Kind", "Id", "Fields"]);

@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use crate::case::check::check;
 use crate::case::{CaseFile, CaseStatus};
+use crate::findings::Severity;
 use crate::framework::registry::short;
-use crate::framework::{LoadedFramework, ModelColour};
+use crate::framework::{Framework, LoadedFramework, ModelColour};
 
 /// Everything a report template can use.
 #[derive(Debug, Clone, Serialize)]
@@ -78,6 +79,8 @@ pub struct Meta {
     pub framework_version: String,
     /// Framework title.
     pub framework_title: String,
+    /// True when the framework is still a draft, not published for use.
+    pub framework_draft: bool,
     /// Full content hash of the framework.
     pub framework_sha256: String,
     /// First 12 hex digits of the hash.
@@ -284,6 +287,23 @@ pub struct Incomplete {
     pub narratives: usize,
     /// Total problems found by the check.
     pub problems: usize,
+    /// Problems not marked at a factor or narrative (missing details,
+    /// unregistered or duplicated sources, answers under unknown ids, …),
+    /// in words, so the notice accounts for every problem.
+    pub other: Vec<String>,
+}
+
+/// Whether a finding about `field` is marked where a factor or narrative
+/// of the framework is shown in the report.
+fn marked_in_place(field: &str, fw: &Framework) -> bool {
+    let under = |prefix: &str, id: &str| {
+        field
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix(id))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    };
+    fw.factors().any(|(_, f)| under("ratings.", &f.id))
+        || fw.narratives.iter().any(|n| under("narratives.", &n.id))
 }
 
 fn colour_name(c: ModelColour) -> &'static str {
@@ -333,6 +353,7 @@ pub fn build(cf: &CaseFile, lf: &LoadedFramework, template: &TemplateInfo) -> Re
         framework_id: fw.id.clone(),
         framework_version: fw.version.clone(),
         framework_title: fw.title.clone(),
+        framework_draft: fw.status == crate::framework::FrameworkStatus::Draft,
         framework_sha256: lf.sha256.clone(),
         framework_sha256_short: short(&lf.sha256).to_owned(),
         caveats: fw.caveats.clone(),
@@ -541,6 +562,12 @@ pub fn build(cf: &CaseFile, lf: &LoadedFramework, template: &TemplateInfo) -> Re
             factors: incomplete_factors,
             narratives: incomplete_narratives,
             problems: checked.problems(),
+            other: checked
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error && !marked_in_place(&f.field, fw))
+                .map(|f| f.message.clone())
+                .collect(),
         },
     }
 }

@@ -295,3 +295,63 @@ fn bundled_framework_validates_against_its_json_schema() {
     .unwrap();
     assert!(!validator.is_valid(&bad));
 }
+
+#[test]
+fn diff_reviews_what_every_report_repeats_and_notices_reordering() {
+    let env = Env::new();
+    let base = env.read("frameworks/mini-1.0.0.yaml");
+    let caveat = base
+        .replace("version: 1.0.0", "version: 1.0.1")
+        .replace(
+            "  - For tests only.",
+            "  - For tests only, and nothing else.",
+        )
+        .replace("status: draft", "status: published");
+    let cited = base.find("  - key: finkelhor-1984").unwrap();
+    let caveat = format!(
+        "{}  - key: new-2026\n    citation: A new work (2026).\n{}",
+        &caveat[..caveat.find("  - key: finkelhor-1984").unwrap()],
+        &base[cited..]
+    );
+    env.write("frameworks/mini-1.0.1.yaml", caveat);
+    let out = env.run(&[
+        "framework",
+        "diff",
+        "mini@1.0.0",
+        "mini@1.0.1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let changes = v["changes"].as_array().unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["kind"] == "framework"
+                && c["fields"] == serde_json::json!(["status", "caveats"])),
+        "{changes:?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["kind"] == "reference" && c["change"] == "added" && c["id"] == "new-2026"),
+        "{changes:?}"
+    );
+    assert_eq!(v["same_content"], false);
+
+    // The same factors in another order: no change by id, but not the same.
+    let a = base.find("      - id: emotional-congruence").unwrap();
+    let b = base.find("      - id: isolation").unwrap();
+    let c = base.find("  - id: protective\n    title").unwrap();
+    let swapped = format!("{}{}{}{}", &base[..a], &base[b..c], &base[a..b], &base[c..])
+        .replace("version: 1.0.0", "version: 1.0.2");
+    env.write("frameworks/mini-1.0.2.yaml", swapped);
+    let out = env.run(&["framework", "diff", "mini@1.0.0", "mini@1.0.2"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stdout.contains("order or arrangement differs"),
+        "{}",
+        out.stdout
+    );
+}

@@ -316,3 +316,53 @@ fn watch_re_renders_when_the_case_changes() {
     let text = pdftotext(&pdf).unwrap();
     assert!(text.contains("Changed while watching."));
 }
+
+#[test]
+fn watch_reads_an_edited_template_afresh() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    let tpl = crate::common::root().join("report-templates/standard");
+    for f in ["template.yaml", "report.typ.j2", "style.typ"] {
+        std::fs::create_dir_all(env.path("tpl")).unwrap();
+        std::fs::copy(tpl.join(f), env.path(&format!("tpl/{f}"))).unwrap();
+    }
+    let mut child = crate::common::command(env.dir.path())
+        .args([
+            "render",
+            "c.yaml",
+            "--template",
+            "tpl",
+            "--format",
+            "typ",
+            "--watch",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = env.path("c.typ");
+    let wait = |pred: &dyn Fn() -> bool| {
+        let start = std::time::Instant::now();
+        while !pred() {
+            if start.elapsed() > std::time::Duration::from_secs(60) {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        true
+    };
+    let first = wait(&|| out.exists());
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let template = env.read("tpl/report.typ.j2");
+    env.write(
+        "tpl/report.typ.j2",
+        format!("{template}\n// edited while watching\n"),
+    );
+    let seen = wait(&|| {
+        std::fs::read_to_string(&out).is_ok_and(|t| t.contains("// edited while watching"))
+    });
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(first, "watch did not render");
+    assert!(seen, "the edited template was not used");
+}
