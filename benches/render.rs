@@ -102,21 +102,32 @@ fn main() {
     }
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
-    let batch = |jobs| {
+    let batch = |workers| {
         let t = Instant::now();
-        spj::report::batch::render_all(&files, &out, &renderer, &registry, None, jobs, &|_| {})
+        spj::report::batch::render_all(&files, &out, &renderer, &registry, None, workers, &|_| {})
             .unwrap();
         t.elapsed()
     };
-    batch(2);
-    let seq = batch(1);
-    let par = batch(2);
+    use spj::report::batch::Workers;
+    // Sequential: one document after another on one thread.
+    let sequential = Workers {
+        documents: 1,
+        threads_each: 1,
+    };
+    batch(Workers::for_jobs(2));
+    let seq = batch(sequential);
+    let one = batch(Workers::for_jobs(1));
+    let par = batch(Workers::for_jobs(2));
     println!(
-        "batch of {} cases: 1 job {:.0} ms, 2 jobs {:.0} ms, speed-up {:.2}x",
+        "batch of {} cases: sequential on one thread {:.0} ms; --jobs 1 (one document at a \
+         time, its layout on every core) {:.0} ms; --jobs 2 {:.0} ms; --jobs 2 vs sequential \
+         {:.2}x, vs --jobs 1 {:.2}x",
         files.len(),
         ms(seq),
+        ms(one),
         ms(par),
-        ms(seq) / ms(par)
+        ms(seq) / ms(par),
+        ms(one) / ms(par)
     );
 
     // 3. check over 50 cases, in process.

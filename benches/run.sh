@@ -41,6 +41,11 @@ ts.sort(); print(f"spj check (50 cases): {ts[len(ts)//2]*1000:.1f} ms")
 PY
 
 echo "== batch of 200 cases: wall time and peak memory"
+if command -v taskset >/dev/null; then
+  # Sequential baseline: one core, so one document after another on one thread.
+  rm -rf "$work/out"
+  taskset -c 0 /usr/bin/time -f "sequential (one core): %e s wall, peak RSS %M KiB" "$bin" -q render "$work/many" --out-dir "$work/out" --jobs 1 >/dev/null
+fi
 for jobs in 1 2; do
   rm -rf "$work/out"
   /usr/bin/time -f "jobs=$jobs: %e s wall, peak RSS %M KiB" "$bin" -q render "$work/many" --out-dir "$work/out" --jobs $jobs >/dev/null

@@ -54,10 +54,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<(
             "write to a regular file path instead",
         ));
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".spj-")
-        .suffix(".tmp")
-        .permissions(owner_only())
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".spj-").suffix(".tmp");
+    // Elsewhere a new file takes its folder's access rules.
+    #[cfg(unix)]
+    builder.permissions(owner_only());
+    let mut tmp = builder
         .tempfile_in(&dir)
         .ctx("create a temporary file in", &dir)?;
     // Errors name the file the user asked for, not the temporary one, which
@@ -85,13 +87,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<(
 fn owner_only() -> fs::Permissions {
     use std::os::unix::fs::PermissionsExt;
     fs::Permissions::from_mode(0o600)
-}
-
-#[cfg(not(unix))]
-fn owner_only() -> fs::Permissions {
-    fs::metadata(".")
-        .map(|m| m.permissions())
-        .unwrap_or_else(|_| unreachable!())
 }
 
 /// Creates a folder (and its parents) readable only by the owner, for case

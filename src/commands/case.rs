@@ -82,8 +82,31 @@ pub fn new(c: NewCommand, ctx: &mut Ctx) -> Result<i32> {
             .map(|d| parse_date("--report-date", d))
             .transpose()?,
     };
-    let fw = ctx.registry()?.resolve(&c.framework)?;
+    let registry = ctx.registry()?;
+    let fw = registry.resolve(&c.framework)?;
+    // A framework named by path is used once; later commands find the
+    // case's framework through the framework folders only.
+    let findable = registry.pinned(
+        &case::FrameworkPin {
+            id: fw.framework.id.clone(),
+            version: fw.framework.version.clone(),
+            sha256: fw.sha256.clone(),
+        },
+        &c.case,
+    );
     let case = case::create(&c.case, &fw, &opts)?;
+    if findable.is_err() {
+        let folder = match &fw.origin {
+            crate::framework::Origin::File(p) => crate::fsio::parent_dir(p).display().to_string(),
+            crate::framework::Origin::Bundled(_) => "its folder".into(),
+        };
+        ctx.warn(&format!(
+            "{} is not in a framework folder, so other commands will not find it; add \
+             `--frameworks {folder}` to them, set SPJ_FRAMEWORKS, or copy the file into \
+             `frameworks/`",
+            fw.label()
+        ));
+    }
     ctx.note(&format!(
         "created `{}` against {} ({} factors, {} narratives); next: `spj interview {}`",
         c.case.display(),

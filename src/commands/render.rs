@@ -175,7 +175,7 @@ fn batch(
         renderer,
         registry,
         gate,
-        jobs,
+        batch::Workers::for_jobs(jobs),
         &|_r: &BatchResult| bar.inc(1),
     )?;
     bar.finish_and_clear();

@@ -66,7 +66,24 @@ pub fn sanitise(reference: &str) -> String {
         cut -= 1;
     }
     let s = s[..cut].trim_end_matches(['.', '-']).to_owned();
-    if s.is_empty() { "case".to_owned() } else { s }
+    if s.is_empty() {
+        "case".to_owned()
+    } else if is_reserved_on_windows(&s) {
+        // `CON.pdf` cannot be created on Windows, or on a share it serves.
+        format!("case-{s}")
+    } else {
+        s
+    }
+}
+
+/// Device names Windows refuses as file names, whatever the extension.
+fn is_reserved_on_windows(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ["COM", "LPT"].iter().any(|p| {
+            stem.strip_prefix(p)
+                .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit() && n != "0")
+        })
 }
 
 /// The files to write for a rendered document at `base` (no extension).
@@ -184,7 +201,29 @@ fn plan_names(files: &[PathBuf], out_dir: &Path, format: OutputFormat) -> Vec<Pa
         .collect()
 }
 
-/// Renders every case with `jobs` threads; `tick` is called after each case.
+/// How a batch uses the machine: documents rendered at once, and threads
+/// each document's layout may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workers {
+    /// Documents in progress at once (`--jobs`).
+    pub documents: usize,
+    /// Threads for each document's own parallel work.
+    pub threads_each: usize,
+}
+
+impl Workers {
+    /// `jobs` documents at once, sharing the cores between them.
+    pub fn for_jobs(jobs: usize) -> Workers {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let documents = jobs.max(1);
+        Workers {
+            documents,
+            threads_each: (cores / documents).max(1),
+        }
+    }
+}
+
+/// Renders every case with `workers`; `tick` is called after each case.
 ///
 /// Each worker is a plain thread with a rayon pool of its own, and the
 /// cores are shared out between the pools. Typst lays pages out and the PDF
@@ -201,15 +240,14 @@ pub fn render_all(
     renderer: &Renderer,
     registry: &Registry,
     gate: Option<&Scanner>,
-    jobs: usize,
+    workers: Workers,
     tick: &(dyn Fn(&BatchResult) + Sync),
 ) -> Result<Vec<BatchResult>> {
     let names = plan_names(files, out_dir, renderer.options.format);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<BatchResult>>> = Mutex::new(vec![None; files.len()]);
-    let workers = jobs.clamp(1, files.len().max(1));
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let threads_each = (cores / workers).max(1);
+    let threads_each = workers.threads_each.max(1);
+    let workers = workers.documents.clamp(1, files.len().max(1));
     let work = |pool: rayon::ThreadPool| {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
@@ -326,5 +364,9 @@ mod tests {
         assert_eq!(sanitise("..."), "case");
         assert_eq!(sanitise("A B\\C"), "A-B-C");
         assert!(!sanitise(&"x/".repeat(300)).contains('/'));
+        assert_eq!(sanitise("con"), "case-con");
+        assert_eq!(sanitise("COM1.draft"), "case-COM1.draft");
+        assert_eq!(sanitise("COM0"), "COM0");
+        assert_eq!(sanitise("CONSULT-1"), "CONSULT-1");
     }
 }

@@ -571,3 +571,40 @@ fn run_ok(env: &Env, args: &[&str]) {
     let out = env.run(args);
     assert_eq!(out.code, 0, "{}", out.all());
 }
+
+#[test]
+fn new_warns_when_a_framework_named_by_path_will_not_be_found_again() {
+    let env = Env::new();
+    let text = env
+        .read("frameworks/mini-1.0.0.yaml")
+        .replace("version: 1.0.0", "version: 2.0.0");
+    env.write("elsewhere/mini-2.0.0.yaml", text);
+    let out = env.run(&[
+        "new",
+        "c.yaml",
+        "--framework",
+        "elsewhere/mini-2.0.0.yaml",
+        "--report-date",
+        "2026-03-01",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stderr.contains("is not in a framework folder")
+            && out.stderr.contains("--frameworks elsewhere"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.run(&["check", "c.yaml"]).code, 2);
+    let found = env.run(&["--frameworks", "elsewhere", "check", "c.yaml"]);
+    assert_eq!(found.code, 1, "{}", found.all());
+    // From a framework folder there is nothing to warn about.
+    let out = env.run(&[
+        "new",
+        "d.yaml",
+        "--framework",
+        "frameworks/mini-1.0.0.yaml",
+        "--report-date",
+        "2026-03-01",
+    ]);
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+}
