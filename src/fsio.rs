@@ -61,6 +61,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<(
     builder.permissions(owner_only());
     let mut tmp = builder
         .tempfile_in(&dir)
+        .map_err(without_temp_path)
         .ctx("create a temporary file in", &dir)?;
     // Errors name the file the user asked for, not the temporary one, which
     // is removed when `tmp` is dropped on the way out.
@@ -81,6 +82,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<(
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// The tempfile crate appends ` at path "…/.spj-XXXX.tmp"` to its errors;
+/// the message already names the folder, and the random name means nothing
+/// to the user (the file no longer exists).
+fn without_temp_path(e: std::io::Error) -> std::io::Error {
+    let text = e.to_string();
+    match text.find(" at path ") {
+        Some(i) => std::io::Error::new(e.kind(), &text[..i]),
+        None => e,
+    }
 }
 
 #[cfg(unix)]

@@ -146,25 +146,65 @@ fn symlinked_outputs_are_refused() {
 }
 
 #[cfg(unix)]
+/// Makes a folder unwritable for the test's lifetime: by permissions, and
+/// where the tests run as root (whom permissions do not stop) by marking it
+/// immutable with `chattr +i`. Returns `None` where neither holds.
+struct Unwritable(std::path::PathBuf, bool);
+
+impl Unwritable {
+    fn new(dir: &std::path::Path) -> Option<Unwritable> {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o500)).unwrap();
+        let probe = dir.join("probe");
+        if std::fs::write(&probe, "x").is_err() {
+            return Some(Unwritable(dir.to_path_buf(), false));
+        }
+        std::fs::remove_file(&probe).unwrap();
+        let immutable = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        (immutable && std::fs::write(&probe, "x").is_err())
+            .then(|| Unwritable(dir.to_path_buf(), true))
+    }
+}
+
+impl Drop for Unwritable {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.1 {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(&self.0)
+                .status();
+        }
+        let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o700));
+    }
+}
+
 #[test]
 fn read_only_output_folder_is_a_clear_error() {
-    use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
     env.new_case("c.yaml");
     std::fs::create_dir(env.path("ro")).unwrap();
-    std::fs::set_permissions(env.path("ro"), std::fs::Permissions::from_mode(0o500)).unwrap();
-    // Root ignores permissions; the check only means something for others.
-    let probe = std::fs::write(env.path("ro/probe"), "x").is_err();
+    let Some(_guard) = Unwritable::new(&env.path("ro")) else {
+        eprintln!("skipped: cannot make a folder unwritable here");
+        return;
+    };
     let out = env.run(&["render", "c.yaml", "-o", "ro/c.pdf"]);
-    if probe {
-        assert_clean_failure(&out, 2);
-        assert!(out.stderr.contains("ro"), "{}", out.stderr);
-        assert!(
-            std::fs::read_dir(env.path("ro")).unwrap().next().is_none(),
-            "partial output"
-        );
-    }
-    std::fs::set_permissions(env.path("ro"), std::fs::Permissions::from_mode(0o700)).unwrap();
+    assert_clean_failure(&out, 2);
+    assert!(out.stderr.contains("ro"), "{}", out.stderr);
+    assert!(out.stderr.contains("hint:"), "{}", out.stderr);
+    assert!(
+        std::fs::read_dir(env.path("ro")).unwrap().next().is_none(),
+        "partial output"
+    );
+    // A batch into it fails every case cleanly, too.
+    let out = env.run(&["render", "c.yaml", "c.yaml", "--out-dir", "ro"]);
+    assert!(out.code == 1 || out.code == 2, "{}", out.all());
+    assert!(!out.all().contains("panicked"), "{}", out.all());
+    assert!(std::fs::read_dir(env.path("ro")).unwrap().next().is_none());
 }
 
 #[test]
