@@ -5,8 +5,12 @@
 //!
 //! The logic talks to a [`Prompter`], not to the terminal, so tests drive
 //! it with scripted answers. Navigation commands (`:skip`, `:back`,
-//! `:jump ID`, `:quit`, `:help`, `:edit`) are interpreted here, so every
-//! prompter behaves the same.
+//! `:jump ID`, `:quit`, `:help`, `:edit`, and `:clear` at a text prompt)
+//! are interpreted here, so every prompter behaves the same.
+//!
+//! An answer that changes nothing is not saved: every save adds a history
+//! entry and turns a final case into an amended one, so merely walking
+//! through a finished case must leave it as it was.
 
 pub mod terminal;
 
@@ -26,9 +30,19 @@ pub trait Prompter {
     fn say(&mut self, text: &str) -> Result<()>;
     /// Asks for one line; `None` at end of input.
     fn line(&mut self, prompt: &str) -> Result<Option<String>>;
-    /// Opens an editor on `initial` and returns the edited text; `None` if
-    /// no editor is available or the edit was abandoned.
-    fn edit(&mut self, initial: &str) -> Result<Option<String>>;
+    /// Opens an editor on `initial` and returns the edited text, or why
+    /// there is none.
+    fn edit(&mut self, initial: &str) -> Result<Edited>;
+}
+
+/// What came back from [`Prompter::edit`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edited {
+    /// The text as the editor left it.
+    Text(String),
+    /// No text to use; the message says why (and where any text was kept)
+    /// for the assessor, and the interview asks for the item again.
+    NotUsed(String),
 }
 
 /// A prompter fed from a list of lines, for tests and scripted mode.
@@ -67,8 +81,10 @@ impl Prompter for ScriptedPrompter {
         Ok(l)
     }
 
-    fn edit(&mut self, _initial: &str) -> Result<Option<String>> {
-        Ok(None)
+    fn edit(&mut self, _initial: &str) -> Result<Edited> {
+        Ok(Edited::NotUsed(
+            "No editor in a scripted interview; type the text instead.".into(),
+        ))
     }
 }
 
@@ -109,7 +125,8 @@ enum Input {
 
 const HELP: &str = "Commands at any prompt: Enter keeps the current answer · :skip next item · \
 :back previous item · :jump ID go to a section, factor or narrative · :quit stop (answers are \
-already saved) · :edit open $EDITOR for text · :help this text";
+already saved) · :edit open $EDITOR for text · :clear empty an evidence note or narrative · \
+:help this text";
 
 fn parse_input(line: Option<String>) -> Input {
     let Some(line) = line else {
@@ -365,7 +382,9 @@ impl<'a> Interview<'a> {
                     Input::Flow(f) => return Ok(f),
                     Input::Empty | Input::Edit | Input::Help => break,
                     Input::Text(t) if t.trim() == "-" => {
-                        self.set_code(&factor.id, &dim.id, None)?;
+                        if current.is_some() {
+                            self.set_code(&factor.id, &dim.id, None)?;
+                        }
                         break;
                     }
                     Input::Text(t) => match dim
@@ -374,7 +393,9 @@ impl<'a> Interview<'a> {
                         .find(|c| c.code.eq_ignore_ascii_case(t.trim()))
                     {
                         Some(c) => {
-                            self.set_code(&factor.id, &dim.id, Some(c.code.clone()))?;
+                            if current.as_deref() != Some(c.code.as_str()) {
+                                self.set_code(&factor.id, &dim.id, Some(c.code.clone()))?;
+                            }
                             break;
                         }
                         None => self.prompter.say(&format!(
@@ -438,7 +459,10 @@ impl<'a> Interview<'a> {
             self.prompter
                 .say(&format!("{what} (current):\n{}", indent(current)))?;
         }
-        self.prompter.say("Type the text; finish with a line holding only '.'. Enter on the first line keeps the current text; :edit opens your editor.")?;
+        self.prompter.say(
+            "Type the text; finish with a line holding only '.'. Enter or '.' on the first line \
+             keeps the current text; :clear empties it; :edit opens your editor.",
+        )?;
         let mut lines: Vec<String> = Vec::new();
         loop {
             let prompt = if lines.is_empty() { "> " } else { "| " };
@@ -446,6 +470,20 @@ impl<'a> Interview<'a> {
             // Navigation is honoured only on the first line, so evidence
             // text can itself start with a colon.
             if lines.is_empty() {
+                match raw.as_deref().map(str::trim) {
+                    // Finishing before typing anything is taken as "no
+                    // change": replacing a note with nothing on one
+                    // keystroke is too easy a way to lose it.
+                    Some(".") => return Ok(TextOutcome::Keep),
+                    Some(":clear") => {
+                        let outcome = changed(current, String::new());
+                        if let TextOutcome::Set(_) = outcome {
+                            self.prompter.say(&format!("{what}: cleared."))?;
+                        }
+                        return Ok(outcome);
+                    }
+                    _ => {}
+                }
                 match parse_input(raw.clone()) {
                     Input::Flow(f) => return Ok(TextOutcome::Flow(f)),
                     Input::Empty => return Ok(TextOutcome::Keep),
@@ -453,18 +491,15 @@ impl<'a> Interview<'a> {
                         self.prompter.say(HELP)?;
                         continue;
                     }
-                    Input::Edit => {
-                        return Ok(match self.prompter.edit(current)? {
-                            Some(t) if t != current => TextOutcome::Set(t.trim_end().to_owned()),
-                            Some(_) => TextOutcome::Keep,
-                            None => {
-                                self.prompter.say(
-                                    "No editor available (set $EDITOR); type the text instead.",
-                                )?;
-                                continue;
-                            }
-                        });
-                    }
+                    Input::Edit => match self.prompter.edit(current)? {
+                        Edited::Text(t) => return Ok(changed(current, t)),
+                        Edited::NotUsed(why) => {
+                            // Asked again: the assessor can retry, type
+                            // the text, or move on.
+                            self.prompter.say(&why)?;
+                            continue;
+                        }
+                    },
                     Input::Text(_) => {}
                 }
             }
@@ -474,9 +509,13 @@ impl<'a> Interview<'a> {
                 Some(l) => lines.push(l.trim_end_matches(['\r', '\n']).to_owned()),
             }
         }
-        Ok(TextOutcome::Set(lines.join("\n")))
+        Ok(changed(current, lines.join("\n")))
     }
 
+    /// Asks which sources to add to (or remove from) the rating. Ids are
+    /// added, as `spj record --source` adds, rather than replacing the
+    /// list: typing one new id must not silently drop the others. `-ID`
+    /// removes one, as `--remove-source` does.
     fn sources(&mut self, factor: &str) -> Result<Option<Flow>> {
         loop {
             let case = &self.session.file.case;
@@ -499,11 +538,12 @@ impl<'a> Interview<'a> {
             }
             self.prompter.say(&register)?;
             let prompt = format!(
-                "Sources for this rating (ids separated by spaces; '+' adds a new source){}: ",
+                "Sources for this rating [current: {}]; ids to add (separated by spaces), \
+                 -ID removes one, '+' registers a new source, Enter keeps the list: ",
                 if current.is_empty() {
-                    String::new()
+                    "none".to_owned()
                 } else {
-                    format!(" [current: {}]", current.join(" "))
+                    current.join(" ")
                 }
             );
             match self.ask(&prompt)? {
@@ -515,23 +555,43 @@ impl<'a> Interview<'a> {
                     }
                 }
                 Input::Text(t) => {
-                    let ids: Vec<String> = t
-                        .split([' ', ','])
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect();
+                    let mut add: Vec<String> = Vec::new();
+                    let mut remove: Vec<String> = Vec::new();
+                    for word in t.split([' ', ',']).filter(|s| !s.is_empty()) {
+                        match word.strip_prefix('-') {
+                            Some(id) if !id.is_empty() => remove.push(id.to_owned()),
+                            _ => add.push(word.to_owned()),
+                        }
+                    }
                     let registered = &self.session.file.case.sources;
-                    let unknown: Vec<&String> = ids
+                    let unknown: Vec<&str> = add
                         .iter()
                         .filter(|id| !registered.iter().any(|s| &s.id == *id))
+                        .map(String::as_str)
                         .collect();
                     if !unknown.is_empty() {
-                        let list: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
                         self.prompter.say(&format!(
                             "Not in the register: {}. Use '+' to add a source.",
-                            list.join(", ")
+                            unknown.join(", ")
                         ))?;
                         continue;
+                    }
+                    if let Some(id) = remove.iter().find(|id| !current.contains(id)) {
+                        self.prompter.say(&format!(
+                            "`{id}` is not among this rating's sources, so there is nothing to \
+                             remove; nothing was changed."
+                        ))?;
+                        continue;
+                    }
+                    let mut ids = current.clone();
+                    for id in add {
+                        if !ids.contains(&id) {
+                            ids.push(id);
+                        }
+                    }
+                    ids.retain(|id| !remove.contains(id));
+                    if ids == current {
+                        return Ok(None);
                     }
                     self.session
                         .file
@@ -542,6 +602,14 @@ impl<'a> Interview<'a> {
                         .sources = ids.clone();
                     self.session
                         .save(&format!("interview {factor} sources={}", ids.join(",")))?;
+                    self.prompter.say(&format!(
+                        "Sources for this rating now: {}.",
+                        if ids.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            ids.join(" ")
+                        }
+                    ))?;
                     return Ok(None);
                 }
             }
@@ -648,6 +716,18 @@ enum TextOutcome {
     Flow(Flow),
     Keep,
     Set(String),
+}
+
+/// `Set` only if `new` differs from `current` other than in trailing
+/// whitespace: editors add a final newline, and saving text that has not
+/// really changed would still add a history entry and amend a final case.
+fn changed(current: &str, new: String) -> TextOutcome {
+    let new = new.trim_end();
+    if new == current.trim_end() {
+        TextOutcome::Keep
+    } else {
+        TextOutcome::Set(new.to_owned())
+    }
 }
 
 fn indent(text: &str) -> String {

@@ -379,3 +379,305 @@ fn edit_opens_the_editor_on_the_current_text() {
         .collect();
     assert!(left.is_empty());
 }
+
+/// A complete mini case marked final, so any save shows as `amended`.
+fn final_case(env: &Env) {
+    env.new_case("c.yaml");
+    crate::case::complete_mini_case(env, "c.yaml");
+    let out = env.run(&["status", "c.yaml", "final"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+}
+
+fn history_len(env: &Env) -> usize {
+    case_json(env, "c.yaml")["history"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+fn only(factor: &str) -> Scope {
+    Scope {
+        factor: Some(factor.into()),
+        ..Scope::default()
+    }
+}
+
+/// Runs `spj interview c.yaml --scripted ARGS` with `$EDITOR` set to
+/// `editor`, feeding `stdin`; returns the exit code and masked stdout.
+fn interview_with_editor(env: &Env, editor: &str, args: &[&str], stdin: &[u8]) -> (i32, String) {
+    let out = crate::common::command(env.dir.path())
+        .env("EDITOR", editor)
+        .args(["interview", "c.yaml", "--scripted"])
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(stdin)?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        out.status.code().unwrap_or(-1),
+        crate::common::mask(&text, env.dir.path()),
+    )
+}
+
+#[cfg(unix)]
+fn editor_script(env: &Env, name: &str, body: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = env.write(name, format!("#!/bin/sh\n{body}\n"));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.display().to_string()
+}
+
+fn kept_edit_files(env: &Env) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".spj-edit"))
+        .map(|e| e.path())
+        .collect()
+}
+
+#[test]
+fn a_full_stop_on_the_first_line_keeps_the_text_and_clear_empties_it() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    crate::case::complete_mini_case(&env, "c.yaml");
+    let before = history_len(&env);
+    let mut s = session(&env, "c.yaml");
+    // Presence and relevance kept, '.' straight away at the evidence note,
+    // sources kept; then the formulation, also '.' straight away.
+    let mut p = ScriptedPrompter::new(["", "", ".", ""]);
+    Interview::new(&mut s, &mut p, Style::plain(), &only("isolation"))
+        .unwrap()
+        .run()
+        .unwrap();
+    let mut p2 = ScriptedPrompter::new([":jump formulation", "."]);
+    Interview::new(&mut s, &mut p2, Style::plain(), &Scope::default())
+        .unwrap()
+        .run()
+        .unwrap();
+    assert!(p.transcript.contains(":clear"), "{}", p.transcript);
+    drop(s);
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(c["ratings"]["isolation"]["evidence"], "Some isolation.");
+    assert_eq!(c["narratives"]["formulation"], "A formulation.");
+    assert_eq!(history_len(&env), before, "nothing changed, nothing saved");
+
+    // `:clear` is the explicit way to empty a note.
+    let mut s = session(&env, "c.yaml");
+    let mut p = ScriptedPrompter::new(["", "", ":clear", ""]);
+    Interview::new(&mut s, &mut p, Style::plain(), &only("isolation"))
+        .unwrap()
+        .run()
+        .unwrap();
+    drop(s);
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(c["ratings"]["isolation"]["evidence"], "");
+    assert_eq!(history_len(&env), before + 1);
+}
+
+#[test]
+fn answers_that_change_nothing_do_not_save_or_amend_a_final_case() {
+    let env = Env::new();
+    final_case(&env);
+    let before = history_len(&env);
+    let mut s = session(&env, "c.yaml");
+    // The same codes (in lower case), the same evidence retyped with a
+    // trailing space, and the same source again.
+    let mut p = ScriptedPrompter::new(["p", "M", "Some isolation. ", ".", "S1"]);
+    Interview::new(&mut s, &mut p, Style::plain(), &only("isolation"))
+        .unwrap()
+        .run()
+        .unwrap();
+    drop(s);
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(c["status"], "final", "{}", p.transcript);
+    assert_eq!(history_len(&env), before, "{}", p.transcript);
+    assert_eq!(c["ratings"]["isolation"]["evidence"], "Some isolation.");
+    assert_eq!(c["ratings"]["isolation"]["sources"][0], "S1");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_editor_adding_a_final_newline_changes_nothing() {
+    let env = Env::new();
+    final_case(&env);
+    let before = history_len(&env);
+    let editor = editor_script(&env, "editor.sh", "printf '\\n' >> \"$1\"");
+    let (code, out) =
+        interview_with_editor(&env, &editor, &["--factor", "isolation"], b"\n\n:edit\n\n");
+    assert_eq!(code, 0, "{out}");
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(c["status"], "final", "{out}");
+    assert_eq!(history_len(&env), before, "{out}");
+    assert_eq!(c["ratings"]["isolation"]["evidence"], "Some isolation.");
+}
+
+#[test]
+fn sources_typed_in_the_interview_are_added_as_record_source_does() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    crate::case::complete_mini_case(&env, "c.yaml");
+    let out = env.run(&[
+        "source",
+        "add",
+        "c.yaml",
+        "--kind",
+        "interview",
+        "--description",
+        "Second interview",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let mut s = session(&env, "c.yaml");
+    let mut p = ScriptedPrompter::new(["", "", "", "S2"]);
+    Interview::new(&mut s, &mut p, Style::plain(), &only("isolation"))
+        .unwrap()
+        .run()
+        .unwrap();
+    assert!(
+        p.transcript.contains("[current: S1]") && p.transcript.contains("to add"),
+        "{}",
+        p.transcript
+    );
+    assert_eq!(
+        s.file.case.ratings["isolation"].sources,
+        ["S1", "S2"],
+        "{}",
+        p.transcript
+    );
+    // `-ID` removes one, as `spj record --remove-source` does; an id that
+    // is not on the list is refused and asked again.
+    let mut p = ScriptedPrompter::new(["", "", "", "-S9", "-S1"]);
+    Interview::new(&mut s, &mut p, Style::plain(), &only("isolation"))
+        .unwrap()
+        .run()
+        .unwrap();
+    assert!(
+        p.transcript.contains("`S9` is not among"),
+        "{}",
+        p.transcript
+    );
+    drop(s);
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(
+        c["ratings"]["isolation"]["sources"],
+        serde_json::json!(["S2"])
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn editor_text_that_is_not_utf8_is_kept_and_the_item_asked_again() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    crate::case::complete_mini_case(&env, "c.yaml");
+    // Latin-1 "Café au lait", as an editor in the wrong encoding writes it.
+    let editor = editor_script(&env, "editor.sh", "printf 'Caf\\351 au lait\\n' > \"$1\"");
+    let (code, out) = interview_with_editor(
+        &env,
+        &editor,
+        &["--factor", "isolation"],
+        b"\n\n:edit\nTyped instead.\n.\n\n",
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("not valid UTF-8"), "{out}");
+    let kept = kept_edit_files(&env);
+    assert_eq!(kept.len(), 1, "{out}");
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), b"Caf\xe9 au lait\n");
+    let shown = crate::common::mask(&kept[0].display().to_string(), env.dir.path());
+    assert!(out.contains(&shown), "path {shown} not shown:\n{out}");
+    // The interview went on and asked for the note again.
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(c["ratings"]["isolation"]["evidence"], "Typed instead.");
+}
+
+#[cfg(unix)]
+#[test]
+fn editor_failures_report_the_real_cause() {
+    let env = Env::new();
+    env.new_case("c.yaml");
+    crate::case::complete_mini_case(&env, "c.yaml");
+    let input: &[u8] = b"\n\n:edit\n\n\n";
+
+    let missing = env.path("no-such-editor").display().to_string();
+    let (code, out) = interview_with_editor(&env, &missing, &["--factor", "isolation"], input);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("No editor available"), "{out}");
+    assert!(
+        out.contains("Could not start the editor") && out.contains("no-such-editor"),
+        "{out}"
+    );
+
+    let failing = editor_script(&env, "fails.sh", "exit 3");
+    let (code, out) = interview_with_editor(&env, &failing, &["--factor", "isolation"], input);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("exited with code 3"), "{out}");
+    assert!(
+        kept_edit_files(&env).is_empty(),
+        "unchanged text need not be kept"
+    );
+
+    // Text written before the editor failed is kept, not deleted.
+    let partial = editor_script(
+        &env,
+        "partial.sh",
+        "printf 'Half-written note.\\n' > \"$1\"; exit 1",
+    );
+    let (code, out) = interview_with_editor(&env, &partial, &["--factor", "isolation"], input);
+    assert_eq!(code, 0, "{out}");
+    let kept = kept_edit_files(&env);
+    assert_eq!(kept.len(), 1, "{out}");
+    assert_eq!(
+        std::fs::read_to_string(&kept[0]).unwrap(),
+        "Half-written note.\n"
+    );
+    assert!(out.contains("exited with code 1"), "{out}");
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(c["ratings"]["isolation"]["evidence"], "Some isolation.");
+}
+
+#[test]
+fn a_terminal_line_that_is_not_utf8_is_asked_again() {
+    use spj::interview::terminal::TerminalPrompter;
+    let env = Env::new();
+    env.new_case("c.yaml");
+    let mut s = session(&env, "c.yaml");
+    let input: &[u8] = b"\xe9\nn\nFirst line.\nsecond caf\xe9\nSecond line.\n.\n\n";
+    let mut out: Vec<u8> = Vec::new();
+    let mut p = TerminalPrompter::new(
+        Box::new(std::io::Cursor::new(input)),
+        &mut out,
+        env.dir.path().to_path_buf(),
+    );
+    Interview::new(
+        &mut s,
+        &mut p,
+        Style::plain(),
+        &only("emotional-congruence"),
+    )
+    .unwrap()
+    .run()
+    .unwrap();
+    drop(p);
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.matches("not valid UTF-8").count(), 2, "{out}");
+    drop(s);
+    let c = case_json(&env, "c.yaml");
+    assert_eq!(
+        c["ratings"]["emotional-congruence"]["rating"]["presence"], "N",
+        "{out}"
+    );
+    assert_eq!(
+        c["ratings"]["emotional-congruence"]["evidence"],
+        "First line.\nSecond line."
+    );
+}
