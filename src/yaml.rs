@@ -40,18 +40,33 @@ pub fn read_text(path: &Path) -> Result<String> {
         ));
     }
     // Read through a cap as well: a pipe or device reports no length.
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .ctx("read", path)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Error::parse(
+    let file = std::fs::File::open(path).ctx("read", path)?;
+    let bytes = read_capped(file, path, || {
+        Error::parse(
             path,
             format!("file is more than the {MAX_FILE_BYTES} bytes allowed"),
             Some("check that this is the right file".into()),
-        ));
-    }
+        )
+    })?;
     decode(path, bytes)
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] from `r` (named `path` in errors), or
+/// the error `too_large` makes: standard input, a pipe or a device has no
+/// size to check beforehand.
+pub fn read_capped(
+    r: impl Read,
+    path: &Path,
+    too_large: impl FnOnce() -> Error,
+) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    r.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .ctx("read", path)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// Decodes bytes as UTF-8 text (see [`read_text`]).

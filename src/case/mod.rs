@@ -112,16 +112,17 @@ impl EditSession {
         })
     }
 
-    /// Like [`EditSession::open`], but with `framework` in force whatever the
-    /// case is pinned to: for `spj migrate`, which carries answers by id and
-    /// so works even when the version a case was recorded against is gone
-    /// or was changed without a new version number.
+    /// Like [`EditSession::open`], but with the framework `framework` picks
+    /// for the case as read under the lock, whatever it is pinned to: for
+    /// `spj migrate`, which carries answers by id and so works even when the
+    /// version a case was recorded against is gone or was changed without a
+    /// new version number.
     pub fn open_unpinned(
         path: &Path,
         comments: Comments,
-        framework: LoadedFramework,
+        framework: impl FnOnce(&CaseFile) -> Result<LoadedFramework>,
     ) -> Result<EditSession> {
-        EditSession::open_with(path, comments, |_| Ok(framework))
+        EditSession::open_with(path, comments, framework)
     }
 
     fn open_with(

@@ -1,7 +1,7 @@
 //! `spj new`, `record`, `source`, `narrative set`, `status` and `migrate`:
 //! the commands that create and change case files.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::Path;
 
 use crate::case::{self, CaseStatus, Comments, EditSession, NewCase, Source};
@@ -31,14 +31,24 @@ fn parse_date(flag: &str, s: &str) -> Result<Date> {
 pub fn read_input(path: &Path, clear_hint: &str) -> Result<String> {
     let stdin = path == Path::new("-");
     let shown = if stdin { Path::new("<stdin>") } else { path };
+    let too_large = || {
+        Error::invalid(
+            format!(
+                "`{}` is larger than {} MiB",
+                shown.display(),
+                crate::yaml::MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            "a narrative or evidence note this long belongs in a separate document; cite it as a source",
+        )
+    };
     let bytes = if stdin {
         if std::io::stdin().is_terminal() {
             eprintln!("Type the text, then press Ctrl-D on a new line to finish.");
         }
-        read_capped(std::io::stdin().lock(), shown)?
+        crate::yaml::read_capped(std::io::stdin().lock(), shown, too_large)?
     } else {
         let file = std::fs::File::open(path).ctx("read", path)?;
-        read_capped(file, shown)?
+        crate::yaml::read_capped(file, shown, too_large)?
     };
     let text = crate::yaml::decode(shown, bytes)?.replace("\r\n", "\n");
     if text.trim().is_empty() {
@@ -48,26 +58,6 @@ pub fn read_input(path: &Path, clear_hint: &str) -> Result<String> {
         ));
     }
     Ok(text)
-}
-
-/// Reads at most [`crate::yaml::MAX_FILE_BYTES`]: standard input, a pipe or
-/// a device has no size to check beforehand.
-fn read_capped(r: impl Read, path: &Path) -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    r.take(crate::yaml::MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .ctx("read", path)?;
-    if bytes.len() as u64 > crate::yaml::MAX_FILE_BYTES {
-        return Err(Error::invalid(
-            format!(
-                "`{}` is larger than {} MiB",
-                path.display(),
-                crate::yaml::MAX_FILE_BYTES / (1024 * 1024)
-            ),
-            "a narrative or evidence note this long belongs in a separate document; cite it as a source",
-        ));
-    }
-    Ok(bytes)
 }
 
 /// `spj new`
@@ -348,24 +338,23 @@ pub fn status(c: StatusCommand, ctx: &mut Ctx) -> Result<i32> {
 /// `spj migrate`
 pub fn migrate(c: MigrateCommand, ctx: &mut Ctx) -> Result<i32> {
     let registry = ctx.registry()?;
-    // Where the case is pinned, read without the lock only to resolve the
-    // target; the session below locks and reads it again.
-    let pin = crate::case::CaseFile::load(&c.case)?.case.framework;
-    let spec = if c.to.contains('@') || c.to.contains('/') || c.to.ends_with(".yaml") {
-        c.to.clone()
-    } else {
-        format!("{}@{}", pin.id, c.to)
-    };
-    let target = registry.resolve(&spec)?;
+    // The target depends on where the case is pinned, so it is resolved from
+    // the case as read under the lock.
+    let mut s =
+        EditSession::open_unpinned(&c.case, comments(c.drop_comments || c.dry_run), |cf| {
+            let pin = &cf.case.framework;
+            let spec = if c.to.contains('@') || c.to.contains('/') || c.to.ends_with(".yaml") {
+                c.to.clone()
+            } else {
+                format!("{}@{}", pin.id, c.to)
+            };
+            registry.resolve(&spec)
+        })?;
+    let target = s.framework.clone();
+    let pin = s.file.case.framework.clone();
     // Answers move by id, so the version the case was recorded against need
     // not be at hand: migrate is the way out when it is gone or was changed.
     let original = registry.pinned(&pin, &c.case);
-    let mut s = EditSession::open_unpinned(
-        &c.case,
-        comments(c.drop_comments || c.dry_run),
-        target.clone(),
-    )?;
-    let pin = s.file.case.framework.clone();
     let from = format!("{}@{}", pin.id, pin.version);
     if target.framework.id != pin.id {
         return Err(Error::invalid(

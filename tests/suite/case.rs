@@ -256,8 +256,7 @@ fn status_final_requires_complete_work_and_edits_mark_amended() {
 /// Fills every item of a mini case.
 pub fn complete_mini_case(env: &Env, case: &str) {
     let run = |args: &[&str]| {
-        let out = env.run(args);
-        assert_eq!(out.code, 0, "{}", out.all());
+        env.run_ok(args);
     };
     let path = env.path(case);
     let text = env.read(case);
@@ -460,18 +459,15 @@ fn source_list_and_bad_source_arguments() {
 fn migrate_works_when_the_original_version_is_gone() {
     let env = Env::new();
     env.new_case("c.yaml");
-    run_ok(
-        &env,
-        &[
-            "record",
-            "c.yaml",
-            "isolation",
-            "--presence",
-            "Y",
-            "--evidence",
-            "Seen.",
-        ],
-    );
+    env.run_ok(&[
+        "record",
+        "c.yaml",
+        "isolation",
+        "--presence",
+        "Y",
+        "--evidence",
+        "Seen.",
+    ]);
     std::fs::remove_file(env.path("frameworks/mini-1.0.0.yaml")).unwrap();
     // Other commands stop: the pinned version cannot be found.
     let stuck = env.run(&["check", "c.yaml"]);
@@ -494,17 +490,14 @@ fn migrate_works_when_the_original_version_is_gone() {
 fn empty_text_from_a_pipe_or_file_never_wipes_a_narrative() {
     let env = Env::new();
     env.new_case("c.yaml");
-    run_ok(
-        &env,
-        &[
-            "narrative",
-            "set",
-            "c.yaml",
-            "formulation",
-            "--text",
-            "Written.",
-        ],
-    );
+    env.run_ok(&[
+        "narrative",
+        "set",
+        "c.yaml",
+        "formulation",
+        "--text",
+        "Written.",
+    ]);
     let before = env.read("c.yaml");
     let out = env.run_with_stdin(&["narrative", "set", "c.yaml", "formulation"], Some(" \n"));
     assert_eq!(out.code, 2, "{}", out.all());
@@ -522,10 +515,7 @@ fn empty_text_from_a_pipe_or_file_never_wipes_a_narrative() {
     assert_eq!(out.code, 2, "{}", out.all());
     assert_eq!(env.read("c.yaml"), before);
     // Clearing on purpose is still possible.
-    run_ok(
-        &env,
-        &["narrative", "set", "c.yaml", "formulation", "--text", ""],
-    );
+    env.run_ok(&["narrative", "set", "c.yaml", "formulation", "--text", ""]);
     assert!(env.read("c.yaml").contains("formulation: \"\""));
 }
 
@@ -564,12 +554,6 @@ fn a_case_from_a_newer_spj_asks_for_an_upgrade() {
         out.all()
     );
     assert!(out.stdout.contains("upgrade spj"), "{}", out.all());
-}
-
-#[track_caller]
-fn run_ok(env: &Env, args: &[&str]) {
-    let out = env.run(args);
-    assert_eq!(out.code, 0, "{}", out.all());
 }
 
 #[test]

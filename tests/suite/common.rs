@@ -82,6 +82,14 @@ impl Env {
         self.run_with_stdin(args, None)
     }
 
+    /// Runs spj with `args` and fails the test unless it succeeds.
+    #[track_caller]
+    pub fn run_ok(&self, args: &[&str]) -> Output {
+        let out = self.run(args);
+        assert_eq!(out.code, 0, "{}", out.all());
+        out
+    }
+
     /// Runs spj with standard input.
     #[track_caller]
     pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
@@ -103,6 +111,11 @@ impl Env {
                 .unwrap();
         }
         let out = child.wait_with_output().expect("wait for spj");
+        self.output(&out)
+    }
+
+    /// A finished process's code and output, temporary paths masked.
+    pub fn output(&self, out: &std::process::Output) -> Output {
         let mask = |b: &[u8]| mask(&String::from_utf8_lossy(b), self.dir.path());
         Output {
             code: out.status.code().unwrap_or(-1),
@@ -133,7 +146,12 @@ impl Env {
 
 /// The spj command with a clean, deterministic environment.
 pub fn command(cwd: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_spj"));
+    wrapped(Command::new(env!("CARGO_BIN_EXE_spj")), cwd)
+}
+
+/// `cmd` (spj, or a program that runs it) with the same clean,
+/// deterministic environment as [`command`].
+pub fn wrapped(mut cmd: Command, cwd: &Path) -> Command {
     cmd.current_dir(cwd)
         .env_remove("SPJ_FRAMEWORKS")
         .env_remove("EDITOR")

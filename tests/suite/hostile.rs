@@ -271,24 +271,14 @@ fn batch_failure_of_one_case_does_not_stop_the_others() {
 /// large" the way a write to a full disk fails with "no space left". This
 /// simulates a full disk without mounting a file system, and works as root.
 fn run_with_file_limit(env: &Env, blocks: u32, args: &[&str]) -> crate::common::Output {
-    let mut cmd = std::process::Command::new("sh");
-    cmd.current_dir(env.dir.path())
-        .arg("-c")
+    let mut cmd = crate::common::wrapped(std::process::Command::new("sh"), env.dir.path());
+    cmd.arg("-c")
         .arg(r#"trap '' XFSZ; ulimit -f "$1"; shift; exec "$@""#)
         .arg("sh")
         .arg(blocks.to_string())
         .arg(env!("CARGO_BIN_EXE_spj"))
-        .args(args)
-        .env_remove("SPJ_FRAMEWORKS")
-        .env("NO_COLOR", "1")
-        .env("SPJ_USER", "tester");
-    let out = cmd.output().expect("run sh");
-    let mask = |b: &[u8]| crate::common::mask(&String::from_utf8_lossy(b), env.dir.path());
-    crate::common::Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: mask(&out.stdout),
-        stderr: mask(&out.stderr),
-    }
+        .args(args);
+    env.output(&cmd.output().expect("run sh"))
 }
 
 /// The names in a folder, sorted, for checking that nothing was left behind.
