@@ -17,6 +17,21 @@ fn session(env: &Env, case: &str) -> EditSession {
     EditSession::open(&env.path(case), &reg, Comments::Keep).unwrap()
 }
 
+/// Runs an interview on `s` with scripted answers; returns the prompter,
+/// whose transcript holds everything said.
+fn script<const N: usize>(
+    s: &mut EditSession,
+    lines: [&str; N],
+    scope: &Scope,
+) -> ScriptedPrompter {
+    let mut p = ScriptedPrompter::new(lines);
+    Interview::new(s, &mut p, Style::plain(), scope)
+        .unwrap()
+        .run()
+        .unwrap();
+    p
+}
+
 fn case_json(env: &Env, case: &str) -> serde_json::Value {
     spj::yaml::parse_value(&env.read(case)).unwrap()
 }
@@ -26,37 +41,37 @@ fn walks_factors_and_narratives_saving_each_answer() {
     let env = Env::new();
     env.new_case("c.yaml");
     let mut s = session(&env, "c.yaml");
-    let mut p = ScriptedPrompter::new([
-        // emotional-congruence: presence, evidence (two lines), sources: add a new one
-        "n",
-        "No sign of emotional congruence.",
-        "Partner agrees.",
-        ".",
-        "+",
-        "interview",
-        "First interview",
-        "2026-02-01",
-        "2",
-        "S1",
-        // isolation: bad code then P, relevance M, evidence, sources
-        "Q",
-        "p",
-        "m",
-        "Lives alone.",
-        ".",
-        "S1",
-        // prosocial-routine: skip it
-        ":skip",
-        // formulation
-        "How it fits.",
-        ".",
-        // summary: quit
-        ":quit",
-    ]);
-    Interview::new(&mut s, &mut p, Style::plain(), &Scope::default())
-        .unwrap()
-        .run()
-        .unwrap();
+    let p = script(
+        &mut s,
+        [
+            // emotional-congruence: presence, evidence (two lines), sources: add a new one
+            "n",
+            "No sign of emotional congruence.",
+            "Partner agrees.",
+            ".",
+            "+",
+            "interview",
+            "First interview",
+            "2026-02-01",
+            "2",
+            "S1",
+            // isolation: bad code then P, relevance M, evidence, sources
+            "Q",
+            "p",
+            "m",
+            "Lives alone.",
+            ".",
+            "S1",
+            // prosocial-routine: skip it
+            ":skip",
+            // formulation
+            "How it fits.",
+            ".",
+            // summary: quit
+            ":quit",
+        ],
+        &Scope::default(),
+    );
     drop(s);
     let c = case_json(&env, "c.yaml");
     assert_eq!(
@@ -100,11 +115,7 @@ fn resumes_at_the_first_unfinished_item_and_shows_current_answers() {
     crate::case::complete_mini_case(&env, "c.yaml");
     env.run(&["record", "c.yaml", "isolation", "--clear", "relevance"]);
     let mut s = session(&env, "c.yaml");
-    let mut p = ScriptedPrompter::new(["", "h", "", "", ":quit"]);
-    Interview::new(&mut s, &mut p, Style::plain(), &Scope::default())
-        .unwrap()
-        .run()
-        .unwrap();
+    let p = script(&mut s, ["", "h", "", "", ":quit"], &Scope::default());
     assert!(
         p.transcript
             .contains("Resuming at the first unfinished item (2 of 5)"),
@@ -127,35 +138,31 @@ fn back_and_jump_navigate() {
     let env = Env::new();
     env.new_case("c.yaml");
     let mut s = session(&env, "c.yaml");
-    let mut p = ScriptedPrompter::new([":jump summary", "Judgement text.", "."]);
-    Interview::new(&mut s, &mut p, Style::plain(), &Scope::default())
-        .unwrap()
-        .run()
-        .unwrap();
+    let p = script(
+        &mut s,
+        [":jump summary", "Judgement text.", "."],
+        &Scope::default(),
+    );
     assert!(
         p.transcript.contains("End of the interview."),
         "{}",
         p.transcript
     );
     // From prosocial-routine, :back returns to isolation.
-    let mut p = ScriptedPrompter::new([
-        ":jump prosocial-routine",
-        ":back",
-        "y",
-        "h",
-        "",
-        "",
-        ":quit",
-    ]);
-    Interview::new(&mut s, &mut p, Style::plain(), &Scope::default())
-        .unwrap()
-        .run()
-        .unwrap();
-    let mut p = ScriptedPrompter::new([":jump nowhere", ":quit"]);
-    Interview::new(&mut s, &mut p, Style::plain(), &Scope::default())
-        .unwrap()
-        .run()
-        .unwrap();
+    script(
+        &mut s,
+        [
+            ":jump prosocial-routine",
+            ":back",
+            "y",
+            "h",
+            "",
+            "",
+            ":quit",
+        ],
+        &Scope::default(),
+    );
+    let p = script(&mut s, [":jump nowhere", ":quit"], &Scope::default());
     assert!(
         p.transcript.contains("No item `nowhere`"),
         "{}",
@@ -455,16 +462,8 @@ fn a_full_stop_on_the_first_line_keeps_the_text_and_clear_empties_it() {
     let mut s = session(&env, "c.yaml");
     // Presence and relevance kept, '.' straight away at the evidence note,
     // sources kept; then the formulation, also '.' straight away.
-    let mut p = ScriptedPrompter::new(["", "", ".", ""]);
-    Interview::new(&mut s, &mut p, Style::plain(), &only("isolation"))
-        .unwrap()
-        .run()
-        .unwrap();
-    let mut p2 = ScriptedPrompter::new([":jump formulation", "."]);
-    Interview::new(&mut s, &mut p2, Style::plain(), &Scope::default())
-        .unwrap()
-        .run()
-        .unwrap();
+    let p = script(&mut s, ["", "", ".", ""], &only("isolation"));
+    script(&mut s, [":jump formulation", "."], &Scope::default());
     assert!(p.transcript.contains(":clear"), "{}", p.transcript);
     drop(s);
     let c = case_json(&env, "c.yaml");
@@ -474,11 +473,7 @@ fn a_full_stop_on_the_first_line_keeps_the_text_and_clear_empties_it() {
 
     // `:clear` is the explicit way to empty a note.
     let mut s = session(&env, "c.yaml");
-    let mut p = ScriptedPrompter::new(["", "", ":clear", ""]);
-    Interview::new(&mut s, &mut p, Style::plain(), &only("isolation"))
-        .unwrap()
-        .run()
-        .unwrap();
+    script(&mut s, ["", "", ":clear", ""], &only("isolation"));
     drop(s);
     let c = case_json(&env, "c.yaml");
     assert_eq!(c["ratings"]["isolation"]["evidence"], "");
@@ -493,11 +488,11 @@ fn answers_that_change_nothing_do_not_save_or_amend_a_final_case() {
     let mut s = session(&env, "c.yaml");
     // The same codes (in lower case), the same evidence retyped with a
     // trailing space, and the same source again.
-    let mut p = ScriptedPrompter::new(["p", "M", "Some isolation. ", ".", "S1"]);
-    Interview::new(&mut s, &mut p, Style::plain(), &only("isolation"))
-        .unwrap()
-        .run()
-        .unwrap();
+    let p = script(
+        &mut s,
+        ["p", "M", "Some isolation. ", ".", "S1"],
+        &only("isolation"),
+    );
     drop(s);
     let c = case_json(&env, "c.yaml");
     assert_eq!(c["status"], "final", "{}", p.transcript);
@@ -538,11 +533,7 @@ fn sources_typed_in_the_interview_are_added_as_record_source_does() {
     ]);
     assert_eq!(out.code, 0, "{}", out.all());
     let mut s = session(&env, "c.yaml");
-    let mut p = ScriptedPrompter::new(["", "", "", "S2"]);
-    Interview::new(&mut s, &mut p, Style::plain(), &only("isolation"))
-        .unwrap()
-        .run()
-        .unwrap();
+    let p = script(&mut s, ["", "", "", "S2"], &only("isolation"));
     assert!(
         p.transcript.contains("[current: S1]") && p.transcript.contains("to add"),
         "{}",
@@ -556,11 +547,7 @@ fn sources_typed_in_the_interview_are_added_as_record_source_does() {
     );
     // `-ID` removes one, as `spj record --remove-source` does; an id that
     // is not on the list is refused and asked again.
-    let mut p = ScriptedPrompter::new(["", "", "", "-S9", "-S1"]);
-    Interview::new(&mut s, &mut p, Style::plain(), &only("isolation"))
-        .unwrap()
-        .run()
-        .unwrap();
+    let p = script(&mut s, ["", "", "", "-S9", "-S1"], &only("isolation"));
     assert!(
         p.transcript.contains("`S9` is not among"),
         "{}",
