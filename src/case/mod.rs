@@ -107,7 +107,7 @@ impl EditSession {
     /// Locks the case, loads it with its pinned framework and refuses to go
     /// on if a rewrite would silently drop the user's comments.
     pub fn open(path: &Path, registry: &Registry, comments: Comments) -> Result<EditSession> {
-        EditSession::open_with(path, comments, |cf| {
+        EditSession::open_unpinned(path, comments, |cf| {
             registry.pinned(&cf.case.framework, path)
         })
     }
@@ -118,14 +118,6 @@ impl EditSession {
     /// version a case was recorded against is gone or was changed without a
     /// new version number.
     pub fn open_unpinned(
-        path: &Path,
-        comments: Comments,
-        framework: impl FnOnce(&CaseFile) -> Result<LoadedFramework>,
-    ) -> Result<EditSession> {
-        EditSession::open_with(path, comments, framework)
-    }
-
-    fn open_with(
         path: &Path,
         comments: Comments,
         framework: impl FnOnce(&CaseFile) -> Result<LoadedFramework>,
